@@ -1,0 +1,43 @@
+# Rummelig — every target reads like the README. Only Python 3.11 and pip are assumed.
+SHELL := /bin/bash
+UV := python3 -m uv
+VENV := .venv
+STAMP := $(VENV)/.synced
+RUN := $(UV) run --locked --no-sync
+
+.PHONY: setup demo test dev bench lint fmt clean
+
+$(STAMP): pyproject.toml uv.lock
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --locked --compile-bytecode
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## demo: synthetic Horsens → DuckDB warehouse → reports in out/
+demo: $(STAMP)
+	$(RUN) rummelig demo --out out
+
+## test: the whole test suite (unit, dbt, Dagster, GX, reports, end-to-end)
+test: $(STAMP)
+	$(RUN) ruff check .
+	$(RUN) pytest -n 2 --dist loadgroup
+
+## dev: the Dagster UI on http://127.0.0.1:3000 over the demo landing folder
+dev: $(STAMP)
+	$(RUN) rummelig dev
+
+## bench: timings at larger scale (not part of make test)
+bench: $(STAMP)
+	$(RUN) python -m tests.bench.run_bench
+
+lint: $(STAMP)
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+fmt: $(STAMP)
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+clean:
+	rm -rf out dbt_project/target dbt_project/logs .pytest_cache

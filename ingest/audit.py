@@ -1,0 +1,102 @@
+"""audit.load_log and audit.quarantine (DOMAIN.md §3.2): the record of every file and problem."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
+    "file_name": pl.String(),
+    "register": pl.String(),
+    "row_number": pl.Int64(),
+    "column_name": pl.String(),
+    "severity": pl.String(),
+    "reason": pl.String(),
+    "detail": pl.String(),
+    "row_masked": pl.String(),
+}
+
+_CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?\d{4}(?!\d)")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One row of audit.load_log. Invariant: rows_read = rows_loaded + rows_quarantined."""
+
+    file_name: str
+    source: str  # registers | jobindsats | config
+    register: str | None
+    sha256: str | None
+    status: str  # loaded | skipped | failed
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    message: str | None = None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def mask_cpr(text: str | None) -> str | None:
+    """Mask anything shaped like a CPR number as DDMMYY-**** (DOMAIN.md §7)."""
+    if text is None:
+        return None
+    return _CPR_LIKE.sub(lambda m: f"{m.group(1)}-****", text)
+
+
+def already_loaded(conn: duckdb.DuckDBPyConnection, file_name: str, sha256: str) -> bool:
+    """True when exactly this content of this file was loaded before (a re-delivery is skipped)."""
+    row = conn.execute(
+        "SELECT count(*) FROM audit.load_log WHERE file_name = ? AND sha256 = ? AND status = 'loaded'",
+        [file_name, sha256],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def write_load_log(conn: duckdb.DuckDBPyConnection, results: list[FileResult]) -> None:
+    now = datetime.now()
+    conn.executemany(
+        "INSERT INTO audit.load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.file_name,
+                r.source,
+                r.register,
+                r.sha256,
+                r.status,
+                r.rows_read,
+                r.rows_loaded,
+                r.rows_quarantined,
+                mask_cpr(r.message),
+                now,
+            )
+            for r in results
+        ],
+    )
+
+
+def empty_quarantine() -> pl.DataFrame:
+    return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+
+
+def write_quarantine(conn: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
+    """Append quarantine rows; the frame must have exactly QUARANTINE_SCHEMA's columns."""
+    if frame.is_empty():
+        return
+    frame = frame.select([pl.col(c).cast(t) for c, t in QUARANTINE_SCHEMA.items()])
+    conn.register("_quarantine_rows", frame.to_arrow())
+    try:
+        conn.execute("INSERT INTO audit.quarantine SELECT * FROM _quarantine_rows")
+    finally:
+        conn.unregister("_quarantine_rows")
