@@ -1,0 +1,195 @@
+"""Great Expectations suites as code, and a small runner that validates one suite.
+
+GX cannot validate DuckDB tables in place (its SQL metrics come back empty with duckdb-engine), so
+each suite's rows are pulled into a pandas frame and validated there. One ephemeral GX context per
+process is built lazily and reused: creating it costs more than validating a mart.
+
+Severity follows dq-suite-amsterdam: a suite is `fatal` when it is blocking (the build stops) and
+`warning` otherwise; inside a suite an expectation may carry GX's own `severity="warning"`, which
+is reported but does not fail the suite.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ingest.audit import mask_cpr
+
+SAMPLE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A named list of expectations on one table (or on the rows a `query` returns)."""
+
+    name: str
+    table: str  # "<schema>.<table>", e.g. "marts.fct_quota_status"
+    expectations: Callable[[], list]  # returns GX 1.x expectation objects
+    blocking: bool = True
+    query: str | None = None  # replaces SELECT * FROM table, e.g. a query for violating rows
+    description: str = ""
+
+    @property
+    def asset_key_path(self) -> list[str]:
+        """The Dagster asset key of the table: its schema and name."""
+        return self.table.split(".")
+
+    @property
+    def severity(self) -> str:
+        return "fatal" if self.blocking else "warning"
+
+    @property
+    def sql(self) -> str:
+        return self.query or f"SELECT * FROM {self.table}"
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    """One expectation: pass percentage and a few failing rows, CPR-like digits masked."""
+
+    expectation: str  # GX type, e.g. expect_column_values_to_be_between
+    column: str | None
+    success: bool
+    severity: str  # critical | warning | info (GX's own levels)
+    element_count: int | None
+    unexpected_count: int | None
+    pass_pct: float  # 100 − unexpected percent; table-level expectations are 100 or 0
+    observed: str | None = None
+    error: str | None = None
+    sample_rows: list[dict[str, str | None]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        target = f"{self.expectation}({self.column})" if self.column else self.expectation
+        text = f"{target}: {self.pass_pct:.1f} % ok"
+        if self.unexpected_count:
+            text += f", {self.unexpected_count} afvigende rækker"
+        if self.observed is not None:
+            text += f", observeret {self.observed}"
+        if self.error:
+            text += f", fejl: {self.error}"
+        return text
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    suite: str
+    table: str
+    success: bool
+    blocking: bool
+    row_count: int
+    details: list[ExpectationOutcome]
+
+    @property
+    def severity(self) -> str:
+        return "fatal" if self.blocking else "warning"
+
+    @property
+    def failed(self) -> list[ExpectationOutcome]:
+        return [d for d in self.details if not d.success]
+
+    def summary(self) -> str:
+        state = "ok" if self.success else ("FEJL" if self.blocking else "advarsel")
+        head = f"{self.suite} på {self.table}: {state} ({self.row_count} rækker)"
+        return "\n".join([head, *(f"  - {d.describe()}" for d in self.failed)])
+
+
+_VALIDATOR: Any = None
+
+
+def _batch_definition() -> Any:
+    """The process-wide GX batch definition over an in-memory pandas frame (built once)."""
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        asset = context.data_sources.add_pandas("rummelig").add_dataframe_asset("frames")
+        _VALIDATOR = asset.add_batch_definition_whole_dataframe("whole_frame")
+    return _VALIDATOR
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    return mask_cpr(str(value))
+
+
+def _sample(frame: pd.DataFrame, index: list) -> list[dict[str, str | None]]:
+    rows = frame.loc[[i for i in index if i in frame.index][:SAMPLE_ROWS]]
+    return [{col: _text(v) for col, v in row.items()} for _, row in rows.iterrows()]
+
+
+def _outcome(result: Any, frame: pd.DataFrame) -> ExpectationOutcome:
+    config = result.expectation_config
+    payload = result.result or {}
+    severity = getattr(config.severity, "value", str(config.severity or "critical"))
+    error = None
+    if result.exception_info and result.exception_info.get("raised_exception"):
+        error = str(result.exception_info.get("exception_message"))
+    percent = payload.get("unexpected_percent")
+    if percent is None:  # table-level expectation, or an empty frame
+        pass_pct = 100.0 if result.success else 0.0
+    else:
+        pass_pct = round(100.0 - float(percent), 4)
+    observed = payload.get("observed_value")
+    if "unexpected_index_list" in payload or "partial_unexpected_index_list" in payload:
+        sample = _sample(frame, payload.get("partial_unexpected_index_list") or [])
+    elif not result.success and len(frame):  # e.g. a query of violating rows expected to be empty
+        sample = _sample(frame, list(frame.index))
+    else:
+        sample = []
+    return ExpectationOutcome(
+        expectation=config.type,
+        column=config.kwargs.get("column"),
+        success=bool(result.success),
+        severity=severity,
+        element_count=payload.get("element_count"),
+        unexpected_count=payload.get("unexpected_count"),
+        pass_pct=pass_pct,
+        observed=None if observed is None else mask_cpr(str(observed)),
+        error=mask_cpr(error),
+        sample_rows=sample,
+    )
+
+
+def validate_frame(frame: pd.DataFrame, suite: Suite) -> SuiteResult:
+    """Validate an already pulled frame (also handy in tests)."""
+    import great_expectations as gx
+
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+    gx_suite = gx.ExpectationSuite(name=suite.name, expectations=suite.expectations())
+    result = batch.validate(
+        gx_suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20}
+    )
+    details = [_outcome(r, frame) for r in result.results]
+    success = all(d.success for d in details if d.severity == "critical")
+    return SuiteResult(
+        suite=suite.name,
+        table=suite.table,
+        success=success,
+        blocking=suite.blocking,
+        row_count=len(frame),
+        details=details,
+    )
+
+
+def validate(conn: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
+    """Run one suite on the rows of its table (or query), pulled from DuckDB into pandas."""
+    return validate_frame(conn.sql(suite.sql).df(), suite)
