@@ -195,6 +195,86 @@ def resolve_period(text: str, meta: dict) -> Period:
     return period
 
 
+# --- Danish labels for codes ------------------------------------------------------------------
+
+SCHEME_DA = {
+    "virksomhedspraktik": "Virksomhedspraktik",
+    "nyttejob": "Nyttejob",
+    "loentilskud": "Løntilskud",
+    "fleksjob": "Fleksjob",
+    "fleksjob_foer_2013": "Fleksjob (før 2013)",
+    "skaanejob": "Skånejob",
+    "saerlige_vilkaar": "Job på særlige vilkår",
+    "seniorjob": "Seniorjob",
+    "beskyttet_beskaeftigelse": "Beskyttet beskæftigelse",
+    "ordinaer": "Ordinært ansat",
+    "elev": "Elev",
+}
+WORKPLACE_TYPE_DA = {
+    "daginstitution": "Daginstitution",
+    "skole": "Skole",
+    "plejecenter": "Plejecenter",
+    "hjemmepleje": "Hjemmepleje",
+    "sundhedscenter": "Sundhedscenter",
+    "vej_og_park": "Vej og park",
+    "administration": "Administration",
+    "kultur_fritid": "Kultur og fritid",
+    "teknik_forsyning": "Teknik og forsyning",
+    "andet": "Andet",
+}
+BENEFIT_GROUP_DA = {
+    "a_dagpenge": "A-dagpenge",
+    "kontanthjaelp_jobparat": "Kontanthjælp, jobparat",
+    "kontanthjaelp_aktivitetsparat": "Kontanthjælp, aktivitetsparat",
+    "uddannelseshjaelp": "Uddannelseshjælp",
+    "sygedagpenge": "Sygedagpenge",
+    "jobafklaring": "Jobafklaring",
+    "ressourceforloeb": "Ressourceforløb",
+    "ledighedsydelse": "Ledighedsydelse",
+    "foertidspension": "Førtidspension",
+    "revalidering": "Revalidering",
+    "integration": "Integration",
+    "andet": "Andet",
+}
+STAFF_GROUP_DA = {"alle": "Alle", "ordinaere": "Ordinære", "inklusion": "Inklusion"}
+REGISTER_DA = {
+    "org_units": "Organisation",
+    "engagements": "Ansættelser",
+    "absences": "Fravær",
+    "placements": "Ekstraordinære forløb",
+    "sdp_cases": "Sygedagpengesager",
+    "sdp_events": "Sygedagpengehændelser",
+    "rules": "Regler",
+    "targets": "Måltal",
+    "unknown": "ukendt register",
+}
+REASON_DA = {
+    "invalid_cpr": "ugyldigt CPR-nummer",
+    "invalid_date": "ugyldig dato",
+    "invalid_number": "ugyldigt tal",
+    "invalid_boolean": "ugyldig ja/nej-værdi",
+    "invalid_p_number": "ugyldigt P-nummer",
+    "invalid_period": "ugyldig periode",
+    "duplicate_cell": "dobbelt celle",
+    "invalid_value": "ugyldig værdi",
+    "unknown_code": "ukendt kode",
+    "end_before_start": "slutdato før startdato",
+    "dangling_reference": "henviser til ukendt række",
+    "overlapping_spell": "overlappende fravær",
+    "missing_required": "manglende obligatorisk felt",
+    "out_of_range": "værdi uden for gyldigt interval",
+    "unknown_area": "ukendt område",
+    "no_workplace": "enhed uden arbejdssted (P-nummer)",
+}
+
+
+def label(code: str | None, labels: dict[str, str], missing: str = "Uoplyst") -> str:
+    """Danish label of a code; unknown codes are shown as they are, None as 'Uoplyst'."""
+    if code is None:
+        return missing
+    return labels.get(code, code)
+
+
 # --- build metadata ----------------------------------------------------------------------------
 
 SEVERITY_DA = {"error": "fejl", "warning": "advarsel"}
@@ -220,7 +300,8 @@ def data_quality_warnings(rows: list[dict]) -> list[str]:
     """Danish one-liners for the report header from marts.meta_data_quality rows."""
     out = []
     for r in rows:
-        what = f"{r['source']}/{r['register']}" if r.get("register") else r["source"]
+        what = "jobindsats.dk " if r["source"] == "jobindsats" else ""
+        what += label(r.get("register"), REGISTER_DA, "ukendt register")
         if r.get("files_failed"):
             files = "; ".join(r.get("failed_files") or [])
             out.append(
@@ -229,8 +310,8 @@ def data_quality_warnings(rows: list[dict]) -> list[str]:
             )
         if r.get("errors") or r.get("warnings"):
             reasons = ", ".join(
-                f"{x['reason']} ({SEVERITY_DA.get(x['severity'], x['severity'])}) "
-                f"{fmt_int(x['problems'])}"
+                f"{label(x['reason'], REASON_DA)} "
+                f"({label(x['severity'], SEVERITY_DA)}) {fmt_int(x['problems'])}"
                 for x in (r.get("reasons") or [])
             )
             out.append(
@@ -341,7 +422,13 @@ from reports.charts import svg_bar_chart, svg_line_chart  # noqa: E402
 from reports.xlsx import Column, Sheet, write_xlsx  # noqa: E402
 
 __all__ = [
+    "BENEFIT_GROUP_DA",
     "MISSING",
+    "REASON_DA",
+    "REGISTER_DA",
+    "SCHEME_DA",
+    "STAFF_GROUP_DA",
+    "WORKPLACE_TYPE_DA",
     "Column",
     "Period",
     "ReportError",
@@ -357,6 +444,7 @@ __all__ = [
     "fmt_period",
     "fmt_value",
     "jinja_env",
+    "label",
     "month_end",
     "parse_period",
     "render_html",
