@@ -364,7 +364,7 @@ def load_extracts(
         )
     if changed:
         rebuild_raw_jobindsats(conn)
-    if write_log:
+    if write_log and results:
         write_load_log(conn, results)
     return results
 
