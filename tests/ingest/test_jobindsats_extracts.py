@@ -1,4 +1,4 @@
-"""Hand-written jobindsats.dk extracts in every format → the long normalised facts (§3.4, E19–E21)."""
+"""Hand-written jobindsats.dk extracts in every format → long normalised facts (§3.4, E19–E21)."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from decimal import Decimal
 
@@ -59,10 +60,8 @@ _names = st.sampled_from(["Y07A02_x.csv", "Y07A02_x.json", "Y07A02_x.xlsx", "x.c
 @_quick
 @given(_names, st.binary(max_size=400))
 def test_arbitrary_bytes_fail_only_with_the_format_error(name: str, data: bytes):
-    try:
+    with contextlib.suppress(JobindsatsFormatError):
         parse_extract_bytes(name, data)
-    except JobindsatsFormatError:
-        pass
 
 
 csv_cells = st.text(alphabet=st.sampled_from(list('Horsens;Periode2024M01Q.,-"\n 9Område')))
@@ -72,10 +71,8 @@ csv_cells = st.text(alphabet=st.sampled_from(list('Horsens;Periode2024M01Q.,-"\n
 @given(_names, csv_cells)
 def test_near_miss_text_fails_only_with_the_format_error(name: str, text: str):
     data = ("Område;Periode;Antal\n" + text).encode()
-    try:
+    with contextlib.suppress(JobindsatsFormatError):
         parse_extract_bytes(name, data)
-    except JobindsatsFormatError:
-        pass
 
 
 json_values = st.recursive(
@@ -95,7 +92,5 @@ json_values = st.recursive(
 @_quick
 @given(json_values)
 def test_arbitrary_json_fails_only_with_the_format_error(payload):
-    try:
+    with contextlib.suppress(JobindsatsFormatError):
         parse_extract_bytes("Y07A02_x.json", json.dumps(payload).encode())
-    except JobindsatsFormatError:
-        pass
