@@ -1,0 +1,188 @@
+"""Load the six registers of a landing folder (DOMAIN.md §3.1–3.3): file by file into staging,
+then one set-based rebuild of raw.* (see ingest/build.py), then the load log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingest.audit import FileResult, write_load_log
+from ingest.build import build_registers
+from ingest.csv_reader import CsvFile, FileProblem, inspect_csv, masked_rows_of, read_batches
+from ingest.errors import IngestError
+from ingest.pseudonym import pseudonym_key
+from ingest.raw_schema import create_raw_schema
+from ingest.register_specs import REGISTERS, RegisterSpec, register_of
+from ingest.staging import (
+    KeyMismatch,
+    append_file_quarantine,
+    append_rows,
+    check_key,
+    create_staging,
+    drop_file,
+    in_file_duplicates,
+    needs_build,
+    register_file,
+    set_needs_build,
+    staged_sha,
+)
+from ingest.validate import validate_batch
+
+Progress = Callable[[str], None]
+BATCH_ROWS = 1_000_000
+
+
+def fmt_count(n: int) -> str:
+    """12345 → '12 345' (Danish digit grouping for progress lines)."""
+    return f"{n:,}".replace(",", " ")
+
+
+def _duplicate_quarantine(
+    conn: duckdb.DuckDBPyConnection, spec: RegisterSpec, csv: CsvFile
+) -> pl.DataFrame:
+    duplicates = in_file_duplicates(conn, spec.name, spec.key, csv.path.name)
+    if duplicates.is_empty():
+        return duplicates
+    entries = duplicates.select(
+        pl.lit(csv.path.name).alias("file_name"),
+        pl.lit(spec.name).alias("register"),
+        pl.col("row_number").cast(pl.Int64),
+        pl.lit(spec.key).alias("column_name"),
+        pl.lit("error").alias("severity"),
+        pl.lit("duplicate_key_in_file").alias("reason"),
+        pl.format(
+            f"{spec.key} '{{}}' står igen i række {{}} i samme fil; den senere række bruges",
+            "key_value",
+            "kept_row",
+        ).alias("detail"),
+    )
+    masked = masked_rows_of(csv, entries["row_number"].to_list())
+    return entries.join(masked, on="row_number", how="left", maintain_order="left")
+
+
+def _stage_file(
+    conn: duckdb.DuckDBPyConnection,
+    spec: RegisterSpec,
+    csv: CsvFile,
+    key: bytes,
+    progress: Progress,
+) -> FileResult:
+    """Validate one file batch by batch into staging; all or nothing (one transaction)."""
+    name = csv.path.name
+    rows_read = errors = 0
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        drop_file(conn, spec.name, name)
+        for batch in read_batches(csv, BATCH_ROWS):
+            result = validate_batch(batch, spec, csv, name, key)
+            append_rows(conn, spec.name, name, csv.sha256, result.rows)
+            append_file_quarantine(conn, result.quarantine)
+            rows_read += batch.height
+            errors += result.error_rows
+            progress(f"{name}: {fmt_count(rows_read)} rækker læst …")
+        duplicates = _duplicate_quarantine(conn, spec, csv)
+        append_file_quarantine(conn, duplicates)
+        errors += duplicates.height
+        register_file(conn, spec.name, csv, rows_read)
+        set_needs_build(conn, True)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return FileResult(
+        name, "registers", spec.name, csv.sha256, "loaded", rows_read, rows_read - errors, errors
+    )
+
+
+def _landing_files(registers_dir: Path) -> list[Path]:
+    return sorted(
+        (p for p in registers_dir.iterdir() if p.is_file() and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
+
+
+def load_registers(
+    conn: duckdb.DuckDBPyConnection, registers_dir: Path, progress: Progress | None = None
+) -> list[FileResult]:
+    """Load every register file of `registers_dir` (name order) and rebuild raw.*."""
+    progress = progress or (lambda _message: None)
+    registers_dir = Path(registers_dir)
+    if not registers_dir.is_dir():
+        raise IngestError(f"Mappen med registre findes ikke: {registers_dir}")
+    create_raw_schema(conn)
+    create_staging(conn)
+    key = pseudonym_key()
+    try:
+        check_key(conn, key)
+    except KeyMismatch as exc:
+        raise IngestError(str(exc)) from exc
+
+    results: list[FileResult] = []
+    for path in _landing_files(registers_dir):
+        register = register_of(path.name)
+        if register is None:
+            if path.suffix.lower() == ".csv":
+                message = (
+                    f"{path.name}: ukendt register (filnavnet skal begynde med et registernavn)"
+                )
+                results.append(
+                    FileResult(path.name, "registers", None, None, "failed", message=message)
+                )
+                progress(message)
+            continue
+        spec = REGISTERS[register]
+        try:
+            csv = inspect_csv(path, spec.required)
+            if staged_sha(conn, path.name) == csv.sha256:
+                results.append(
+                    FileResult(
+                        path.name,
+                        "registers",
+                        register,
+                        csv.sha256,
+                        "skipped",
+                        message="allerede indlæst med samme indhold",
+                    )  # fmt: skip
+                )
+                progress(f"{path.name}: allerede indlæst, springes over")
+                continue
+            results.append(_stage_file(conn, spec, csv, key, progress))
+        except FileProblem as problem:
+            sha = None
+            results.append(
+                FileResult(path.name, "registers", register, sha, "failed", message=str(problem))
+            )
+            progress(f"FEJL {problem}")
+
+    if needs_build(conn):
+        progress("registre: genopbygger raw-tabeller …")
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            cross_errors = build_registers(conn)
+            set_needs_build(conn, False)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        results = [
+            _with_cross_errors(r, cross_errors.get(r.file_name, 0)) if r.status == "loaded" else r
+            for r in results
+        ]
+    write_load_log(conn, results)
+    return results
+
+
+def _with_cross_errors(result: FileResult, errors: int) -> FileResult:
+    """Add the rows this build quarantined across files (dangling, overlapping) to the counts."""
+    quarantined = result.rows_quarantined + errors
+    message = f"{quarantined} række(r) i karantæne" if quarantined else None
+    return replace(
+        result,
+        rows_loaded=result.rows_read - quarantined,
+        rows_quarantined=quarantined,
+        message=message,
+    )

@@ -1,0 +1,260 @@
+"""Column-wise validation of one batch of a register file (DOMAIN.md §3.2, §3.3, E1, E1a).
+
+Every check is a polars expression over the whole batch; no Python loop over rows. The result is
+the typed rows that load (CPR already replaced by person_key and birth_date) and one quarantine
+entry per problem: `error` = row not loaded, `warning` = cell nulled, row loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from ingest.audit import QUARANTINE_SCHEMA
+from ingest.csv_reader import ROW_NUMBER, CsvFile, mask_digits, masked_row
+from ingest.pseudonym import cpr_birth_date, cpr_digits, person_keys
+from ingest.register_specs import Col, RegisterSpec
+
+TRUE_WORDS = {"1": True, "ja": True, "true": True, "0": False, "nej": False, "false": False}
+DATE_FORMATS = (
+    (r"^\d{4}-\d{1,2}-\d{1,2}$", "%Y-%m-%d"),
+    (r"^\d{1,2}-\d{1,2}-\d{4}$", "%d-%m-%Y"),
+    (r"^\d{1,2}\.\d{1,2}\.\d{4}$", "%d.%m.%Y"),
+)
+DECIMAL_PATTERN = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$"
+INVALID_REASON = {
+    "date": "invalid_date",
+    "code": "unknown_code",
+    "category": "unknown_code",
+    "decimal": "invalid_number",
+    "bool": "invalid_boolean",
+    "cpr": "invalid_cpr",
+    "p_number": "invalid_p_number",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    condition: pl.Expr
+    column: str
+    severity: pl.Expr  # "error" | "warning"
+    reason: str
+    detail: pl.Expr
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    rows: pl.DataFrame  # typed register columns (no cpr) + _row_number
+    quarantine: pl.DataFrame  # QUARANTINE_SCHEMA
+    error_rows: int
+
+
+def _value(name: str) -> str:
+    return f"__v_{name}"
+
+
+def _parsed(name: str) -> str:
+    return f"__p_{name}"
+
+
+def _parse(col: Col, value: pl.Expr) -> pl.Expr:
+    if col.kind == "code":
+        return value.str.to_lowercase().replace_strict(
+            {c.lower(): c for c in col.codes}, default=None, return_dtype=pl.String
+        )
+    if col.kind == "category":
+        return value.replace_strict(
+            {c: int(c) for c in col.codes}, default=None, return_dtype=pl.Int32
+        )
+    if col.kind == "date":
+        return pl.coalesce(
+            [
+                pl.when(value.str.contains(pattern)).then(value.str.to_date(fmt, strict=False))
+                for pattern, fmt in DATE_FORMATS
+            ]
+        )
+    if col.kind == "decimal":
+        number = value.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+        return pl.when(value.str.contains(DECIMAL_PATTERN)).then(number)
+    if col.kind == "bool":
+        return value.str.to_lowercase().replace_strict(
+            TRUE_WORDS, default=None, return_dtype=pl.Boolean
+        )
+    if col.kind == "p_number":
+        return pl.when(value.str.contains(r"^\d{10}$")).then(value)
+    if col.kind == "cpr":
+        digits = cpr_digits(value)
+        return pl.when(cpr_birth_date(digits).is_not_null()).then(digits)
+    return value
+
+
+def _out_of_range(col: Col, parsed: pl.Expr) -> pl.Expr | None:
+    conditions = []
+    if col.low_exclusive is not None:
+        conditions.append(parsed <= col.low_exclusive)
+    if col.high_inclusive is not None:
+        conditions.append(parsed > col.high_inclusive)
+    if not conditions:
+        return None
+    return parsed.is_not_null() & pl.any_horizontal(conditions)
+
+
+def _range_text(col: Col) -> str:
+    low = "" if col.low_exclusive is None else f"{col.low_exclusive:g} < "
+    high = "" if col.high_inclusive is None else f" ≤ {col.high_inclusive:g}"
+    return f"{low}{col.name}{high}"
+
+
+def _invalid_detail(col: Col, value: pl.Expr) -> pl.Expr:
+    if col.kind == "cpr":
+        # Never the full number: the first six characters only, as in the masked row.
+        return pl.format("cpr: ugyldigt CPR-nummer '{}-****'", value.str.slice(0, 6))
+    text = {
+        "date": "er ikke en gyldig dato (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)",
+        "code": f"er ikke en kendt kode (tilladt: {', '.join(col.codes)})",
+        "category": "er ikke en kendt kategori (tilladt: 1, 2, 3)",
+        "decimal": "er ikke et tal",
+        "bool": "er ikke en sandhedsværdi (1/0, ja/nej, true/false)",
+        "p_number": "er ikke et P-nummer på 10 cifre",
+    }[col.kind]
+    return pl.format(f"{col.name}: '{{}}' {text}", value)
+
+
+def _severity(col: Col, spec: RegisterSpec) -> pl.Expr:
+    if col.required or col.strict:
+        return pl.lit("error")
+    if spec.name == "absences" and col.name == "hours":
+        # hours is required for partial sickness (DOMAIN.md §3.3)
+        return (
+            pl.when(pl.col(_parsed("cause")) == "delvis_sygdom")
+            .then(pl.lit("error"))
+            .otherwise(pl.lit("warning"))
+        )
+    return pl.lit("warning")
+
+
+def _problems(spec: RegisterSpec) -> list[Problem]:
+    problems: list[Problem] = []
+    for col in spec.columns:
+        value, parsed = pl.col(_value(col.name)), pl.col(_parsed(col.name))
+        severity = _severity(col, spec)
+        if col.required:
+            problems.append(
+                Problem(
+                    value.is_null(),
+                    col.name,
+                    severity,
+                    "missing_required",
+                    pl.lit(f"{col.name}: påkrævet værdi mangler"),
+                )
+            )
+        if col.kind in INVALID_REASON:
+            problems.append(
+                Problem(
+                    value.is_not_null() & parsed.is_null(),
+                    col.name,
+                    severity,
+                    INVALID_REASON[col.kind],
+                    _invalid_detail(col, value),
+                )
+            )
+        out_of_range = _out_of_range(col, parsed)
+        if out_of_range is not None:
+            problems.append(
+                Problem(
+                    out_of_range,
+                    col.name,
+                    severity,
+                    "out_of_range",
+                    pl.format(f"{col.name}: {{}} er uden for {_range_text(col)}", value),
+                )
+            )
+    if spec.name == "absences":
+        problems.append(
+            Problem(
+                (pl.col(_parsed("cause")) == "delvis_sygdom") & pl.col(_value("hours")).is_null(),
+                "hours",
+                pl.lit("error"),
+                "missing_required",
+                pl.lit("hours: påkrævet for delvis_sygdom, men mangler"),
+            )
+        )
+    for start, end in spec.date_pairs:
+        problems.append(
+            Problem(
+                pl.col(_parsed(end)) < pl.col(_parsed(start)),
+                end,
+                pl.lit("error"),
+                "end_before_start",
+                pl.format(
+                    f"{end} {{}} ligger før {start} {{}}",
+                    pl.col(_parsed(end)),
+                    pl.col(_parsed(start)),
+                ),
+            )
+        )
+    return problems
+
+
+def _nulled(col: Col) -> pl.Expr:
+    """The loaded value: warnings null the cell; an empty s56 means false (E13)."""
+    parsed = pl.col(_parsed(col.name))
+    out_of_range = _out_of_range(col, parsed)
+    if out_of_range is not None:
+        parsed = pl.when(~out_of_range).then(parsed)
+    if col.kind == "bool":
+        parsed = parsed.fill_null(False)
+    return parsed.alias(col.name)
+
+
+def validate_batch(
+    batch: pl.DataFrame, spec: RegisterSpec, csv: CsvFile, file_name: str, key: bytes
+) -> BatchResult:
+    present = set(csv.columns)
+    values = [
+        (
+            pl.col(c.name).str.strip_chars().replace("", None)
+            if c.name in present
+            else pl.lit(None, pl.String)
+        ).alias(_value(c.name))
+        for c in spec.columns
+    ]
+    frame = batch.with_columns(values)
+    frame = frame.with_columns(
+        [_parse(c, pl.col(_value(c.name))).alias(_parsed(c.name)) for c in spec.columns]
+    )
+    problems = _problems(spec)
+    is_error = pl.any_horizontal(
+        [(p.condition & (p.severity == "error")).fill_null(False) for p in problems]
+    )
+    frame = frame.with_columns(is_error.alias("__error"))
+
+    flagged = frame.filter(
+        pl.any_horizontal([p.condition.fill_null(False) for p in problems])
+    ).with_columns(masked_row(csv).alias("__row_masked"))
+    quarantine = pl.concat(
+        [
+            flagged.filter(p.condition.fill_null(False)).select(
+                pl.lit(file_name).alias("file_name"),
+                pl.lit(spec.name).alias("register"),
+                pl.col(ROW_NUMBER).cast(pl.Int64).alias("row_number"),
+                pl.lit(p.column).alias("column_name"),
+                p.severity.alias("severity"),
+                pl.lit(p.reason).alias("reason"),
+                mask_digits(p.detail).alias("detail"),
+                pl.col("__row_masked").alias("row_masked"),
+            )
+            for p in problems
+        ]
+    ).select([pl.col(c).cast(t) for c, t in QUARANTINE_SCHEMA.items()])
+
+    good = frame.filter(~pl.col("__error"))
+    rows = good.select([_nulled(c) for c in spec.columns] + [pl.col(ROW_NUMBER).cast(pl.Int32)])
+    if "cpr" in rows.columns:
+        # The CPR column is dropped here, before any frame reaches DuckDB (DOMAIN.md §7).
+        rows = rows.with_columns(
+            person_keys(rows["cpr"], key).alias("person_key"),
+            cpr_birth_date(pl.col("cpr")).alias("birth_date"),
+        ).drop("cpr")
+    return BatchResult(rows, quarantine, frame.height - good.height)
