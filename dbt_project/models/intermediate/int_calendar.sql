@@ -1,33 +1,60 @@
 -- Danish working-day calendar 1970–2070 (DOMAIN.md §5) with a running working-day index, so the
 -- working days of any interval [a, b] are idx(b) - idx(a - 1) without exploding rows per day.
+-- The span is a var only so unit tests can build a few days; the index counts from its start.
+{%- set span_start = var('calendar_start', '1970-01-01') %}
+{%- set span_end = var('calendar_end', '2070-12-31') %}
 with days as (
     select cast(range as date) as date_day
-    from range(date '1970-01-01', date '2071-01-01', interval 1 day)
+    from range(date '{{ span_start }}', date '{{ span_end }}' + interval 1 day, interval 1 day)
 ),
 
 years as (
     select
         y as calendar_year,
         {{ easter_sunday('y') }} as easter_sunday
-    from range(1970, 2071) as t(y)
+    from range(year(date '{{ span_start }}'), year(date '{{ span_end }}') + 1) as t(y)
+),
+
+-- Each holiday is either a fixed day of the year or a day relative to Easter Sunday. Påskedag
+-- and pinsedag are Sundays (no working day lost) but are listed as the holidays they are.
+holiday_rules as (
+    select *
+    from (
+        values
+            (1, 'Nytårsdag', null, 1, 1, null),
+            (2, 'Skærtorsdag', -3, null, null, null),
+            (3, 'Langfredag', -2, null, null, null),
+            (4, 'Påskedag', 0, null, null, null),
+            (5, '2. påskedag', 1, null, null, null),
+            -- Store bededag (4th Friday after Easter) was abolished from 2024.
+            (6, 'Store bededag', 26, null, null, 2023),
+            (7, 'Kristi himmelfartsdag', 39, null, null, null),
+            (8, 'Pinsedag', 49, null, null, null),
+            (9, '2. pinsedag', 50, null, null, null),
+            (10, 'Grundlovsdag', null, 6, 5, null),
+            (11, 'Juleaftensdag', null, 12, 24, null),
+            (12, '1. juledag', null, 12, 25, null),
+            (13, '2. juledag', null, 12, 26, null),
+            (14, 'Nytårsaftensdag', null, 12, 31, null)
+    ) as t (sort_order, holiday_name, easter_offset, fixed_month, fixed_day, last_year)
 ),
 
 holidays as (
-    select make_date(cast(calendar_year as integer), 1, 1) as holiday_date, 'Nytårsdag' as holiday_name, 1 as sort_order from years
-    union all select easter_sunday - 3, 'Skærtorsdag', 2 from years
-    union all select easter_sunday - 2, 'Langfredag', 3 from years
-    union all select easter_sunday, 'Påskedag', 4 from years
-    union all select easter_sunday + 1, '2. påskedag', 5 from years
-    -- Store bededag (4th Friday after Easter) was abolished from 2024.
-    union all select easter_sunday + 26, 'Store bededag', 6 from years where calendar_year <= 2023
-    union all select easter_sunday + 39, 'Kristi himmelfartsdag', 7 from years
-    union all select easter_sunday + 49, 'Pinsedag', 8 from years
-    union all select easter_sunday + 50, '2. pinsedag', 9 from years
-    union all select make_date(cast(calendar_year as integer), 6, 5), 'Grundlovsdag', 10 from years
-    union all select make_date(cast(calendar_year as integer), 12, 24), 'Juleaftensdag', 11 from years
-    union all select make_date(cast(calendar_year as integer), 12, 25), '1. juledag', 12 from years
-    union all select make_date(cast(calendar_year as integer), 12, 26), '2. juledag', 13 from years
-    union all select make_date(cast(calendar_year as integer), 12, 31), 'Nytårsaftensdag', 14 from years
+    select
+        case
+            when holiday_rules.easter_offset is not null
+                then cast(years.easter_sunday + cast(holiday_rules.easter_offset as integer) as date)
+            else make_date(
+                cast(years.calendar_year as integer),
+                cast(holiday_rules.fixed_month as integer),
+                cast(holiday_rules.fixed_day as integer)
+            )
+        end as holiday_date,
+        holiday_rules.holiday_name,
+        holiday_rules.sort_order
+    from years
+    inner join holiday_rules
+        on years.calendar_year <= coalesce(holiday_rules.last_year, years.calendar_year)
 ),
 
 -- Two holidays can fall on one date (2. pinsedag on grundlovsdag, e.g. 2006): one name.
