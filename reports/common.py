@@ -91,6 +91,26 @@ def suppress(value: Any, persons: int | None, min_persons: int) -> Any:
     return value
 
 
+def protect(counts: list[int | None], min_persons: int) -> list[int | None]:
+    """Person counts of one table column whose total is shown: counts 1…min−1 become None
+    (primary), and when exactly one cell is hidden the smallest other non-zero cell is hidden
+    too, so the total minus the visible cells cannot reveal it (secondary). 0 stays 0: an empty
+    group reveals nobody.
+    """
+    out = [None if c is not None and 0 < c < min_persons else c for c in counts]
+    hidden = [i for i, (c, o) in enumerate(zip(counts, out, strict=True)) if c and o is None]
+    if len(hidden) == 1:
+        candidates = [i for i, o in enumerate(out) if o]
+        if candidates:
+            out[min(candidates, key=lambda i: (out[i], i))] = None
+    return out
+
+
+def protect_total(total: int | None, min_persons: int) -> int | None:
+    """A total (or any lone count) is hidden when 0 < total < min_persons."""
+    return None if total is not None and 0 < total < min_persons else total
+
+
 # --- dates and periods -------------------------------------------------------------------------
 
 
@@ -447,6 +467,8 @@ __all__ = [
     "label",
     "month_end",
     "parse_period",
+    "protect",
+    "protect_total",
     "render_html",
     "report_meta",
     "resolve_period",
