@@ -92,15 +92,16 @@ def write_xlsx(out_path: Path, sheets: list[Sheet]) -> Path:
             ws.write_string(r, 0, sheet.title, title_fmt)
             r += 2
         header_row = r
+        for row in sheet.rows:
+            if len(row) != len(sheet.columns):
+                raise ValueError(
+                    f"sheet {sheet.name!r}: row has {len(row)} cells, expected {len(sheet.columns)}"
+                )
         for c, col in enumerate(sheet.columns):
             ws.write_string(r, c, col.header, header_fmt)
             ws.set_column(c, c, _width(col, sheet.rows, c))
         for row in sheet.rows:
             r += 1
-            if len(row) != len(sheet.columns):
-                raise ValueError(
-                    f"sheet {sheet.name!r}: row has {len(row)} cells, expected {len(sheet.columns)}"
-                )
             for c, (col, v) in enumerate(zip(sheet.columns, row, strict=True)):
                 _write_cell(ws, r, c, col.kind, v, formats, missing_fmt)
         ws.freeze_panes(header_row + 1, 0)
