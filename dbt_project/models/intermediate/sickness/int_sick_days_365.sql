@@ -1,0 +1,136 @@
+-- E14: persons whose distinct sick working days in the 365 days ending on a period's last day
+-- reach conversation_trigger_days, per unit subtree (ancestor_id) and staff group (incl. 'alle').
+-- Sick intervals of a person's engagements in one subtree and group may overlap, so they are
+-- merged first (gaps and islands); the islands are disjoint, so their working days add up to the
+-- distinct sick days. A partial day counts as one. No row per day.
+with build as (
+    select conversation_trigger_days from {{ ref('int_build') }}
+),
+
+calendar as (
+    select date_day, working_day_idx from {{ ref('int_calendar') }}
+),
+
+-- Every period ends on one of these dates (month ends and as_of), so one evaluation per date.
+eval_dates as (
+    select distinct period_end as eval_date from {{ ref('int_periods') }}
+),
+
+group_keys as (
+    select * from (
+        values
+        ('ordinaere', 'ordinaere'),
+        ('ordinaere', 'alle'),
+        ('inklusion', 'inklusion'),
+        ('inklusion', 'alle')
+    ) as t (staff_group, group_key)
+),
+
+sick_intervals as (
+    select person_key, org_unit_id, staff_group, sick_from, sick_to
+    from {{ ref('int_absence_spells') }}
+    where sick_working_days > 0
+),
+
+-- Intervals from the eval dates' look-back only: [first eval date - 364, last eval date].
+relevant_intervals as (
+    select sick_intervals.*
+    from sick_intervals
+    where
+        sick_intervals.sick_to >= (select min(eval_date) - 364 from eval_dates)
+        and sick_intervals.sick_from <= (select max(eval_date) from eval_dates)
+),
+
+expanded as (
+    select
+        relevant_intervals.person_key,
+        ancestors.ancestor_id,
+        group_keys.group_key as staff_group,
+        relevant_intervals.sick_from,
+        relevant_intervals.sick_to
+    from relevant_intervals
+    inner join {{ ref('int_org_unit_ancestors') }} as ancestors
+        on ancestors.org_unit_id = relevant_intervals.org_unit_id
+    inner join group_keys on group_keys.staff_group = relevant_intervals.staff_group
+),
+
+flagged as (
+    select
+        expanded.*,
+        -- A new island starts when the interval begins after every earlier one has ended.
+        case
+            when
+                sick_from <= max(sick_to) over (
+                    partition by person_key, ancestor_id, staff_group
+                    order by sick_from, sick_to
+                    rows between unbounded preceding and 1 preceding
+                )
+                then 0
+            else 1
+        end as starts_island
+    from expanded
+),
+
+numbered as (
+    select
+        flagged.*,
+        sum(starts_island) over (
+            partition by person_key, ancestor_id, staff_group
+            order by sick_from, sick_to
+            rows between unbounded preceding and current row
+        ) as island_no
+    from flagged
+),
+
+islands as (
+    select
+        person_key,
+        ancestor_id,
+        staff_group,
+        island_no,
+        min(sick_from) as island_from,
+        max(sick_to) as island_to
+    from numbered
+    group by person_key, ancestor_id, staff_group, island_no
+),
+
+in_look_back as (
+    select
+        islands.person_key,
+        islands.ancestor_id,
+        islands.staff_group,
+        eval_dates.eval_date,
+        greatest(islands.island_from, eval_dates.eval_date - 364) as sick_from,
+        least(islands.island_to, eval_dates.eval_date) as sick_to
+    from islands
+    inner join eval_dates
+        on islands.island_from <= eval_dates.eval_date
+        and islands.island_to >= eval_dates.eval_date - 364
+),
+
+sick_days as (
+    select
+        in_look_back.person_key,
+        in_look_back.ancestor_id,
+        in_look_back.staff_group,
+        in_look_back.eval_date,
+        sum(last_day_idx.working_day_idx - day_before.working_day_idx) as sick_days
+    from in_look_back
+    inner join calendar as last_day_idx on last_day_idx.date_day = in_look_back.sick_to
+    inner join calendar as day_before on day_before.date_day = in_look_back.sick_from - 1
+    group by all
+),
+
+final as (
+    select
+        sick_days.person_key,
+        sick_days.ancestor_id,
+        sick_days.staff_group,
+        sick_days.eval_date,
+        cast(sick_days.sick_days as integer) as sick_days
+    from sick_days
+    cross join build
+    where sick_days.sick_days >= build.conversation_trigger_days
+)
+
+select * from final
