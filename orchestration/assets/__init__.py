@@ -1,0 +1,1 @@
+"""Dagster assets: the raw layer written by ingest, and every dbt node."""
