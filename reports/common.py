@@ -328,17 +328,18 @@ def data_quality_warnings(rows: list[dict]) -> list[str]:
                 f"{what}: {fmt_int(r['files_failed'])} fil(er) kunne ikke indlæses"
                 + (f" ({files})" if files else "")
             )
-        if r.get("errors") or r.get("warnings"):
+        counts = []
+        if r.get("rows_quarantined"):
+            counts.append(f"{fmt_int(r['rows_quarantined'])} række(r) afvist")
+        if r.get("warnings"):
+            counts.append(f"{fmt_int(r['warnings'])} advarsel(er)")
+        if counts:
             reasons = ", ".join(
                 f"{label(x['reason'], REASON_DA)} "
                 f"({label(x['severity'], SEVERITY_DA)}) {fmt_int(x['problems'])}"
                 for x in (r.get("reasons") or [])
             )
-            out.append(
-                f"{what}: {fmt_int(r.get('rows_quarantined') or 0)} række(r) afvist, "
-                f"{fmt_int(r.get('warnings') or 0)} felt(er) tømt"
-                + (f" — {reasons}" if reasons else "")
-            )
+            out.append(f"{what}: {' og '.join(counts)}" + (f" — {reasons}" if reasons else ""))
     return out
 
 
