@@ -1,0 +1,231 @@
+-- Dual sickness statistics (DOMAIN.md §5.4): org unit (incl. its subtree) × period × staff group.
+-- Additive measures are summed per own unit first and then rolled up the hierarchy; persons are
+-- counted distinctly per subtree. Row existence: E13.
+with build as (
+    select as_of, dagsvaerk_hours, small_cell_min_persons from {{ ref('int_build') }}
+),
+
+calendar as (
+    select date_day, working_day_idx from {{ ref('int_calendar') }}
+),
+
+periods as (
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        periods.count_start,
+        periods.count_end,
+        -- E12: only the counted days, also in the FTE denominator.
+        last_day_idx.working_day_idx - day_before.working_day_idx as working_days
+    from {{ ref('int_periods') }} as periods
+    inner join calendar as last_day_idx on last_day_idx.date_day = periods.count_end
+    inner join calendar as day_before on day_before.date_day = periods.count_start - 1
+),
+
+ancestors as (
+    select org_unit_id, ancestor_id, depth from {{ ref('int_org_unit_ancestors') }}
+),
+
+group_keys as (
+    select * from (
+        values
+        ('ordinaere', 'ordinaere'),
+        ('ordinaere', 'alle'),
+        ('inklusion', 'inklusion'),
+        ('inklusion', 'alle')
+    ) as t (staff_group, group_key)
+),
+
+engagement_periods as (
+    select * from {{ ref('int_engagement_period_hours') }}
+),
+
+-- E15: an ended spell counts in the period of its to_date (inside the counted days) and in the
+-- unit and group of its engagement.
+ended_spells as (
+    select
+        spells.org_unit_id,
+        spells.staff_group,
+        periods.period_type,
+        periods.period_start,
+        spells.band
+    from {{ ref('int_absence_spells') }} as spells
+    inner join periods
+        on spells.to_date between periods.count_start and periods.count_end
+    where spells.is_ended
+),
+
+own_facts as (
+    select
+        org_unit_id, staff_group, period_type, period_start,
+        contracted_hours,
+        0.0 as absence_hours,
+        0.0 as s56_absence_hours,
+        0 as spells_ended,
+        0 as spells_kort,
+        0 as spells_mellem,
+        0 as spells_lang
+    from engagement_periods
+    union all
+    select
+        org_unit_id, staff_group, period_type, period_start,
+        0.0,
+        absence_hours,
+        case when s56 then absence_hours else 0.0 end,
+        0, 0, 0, 0
+    from {{ ref('int_absence_period_hours') }}
+    union all
+    select
+        org_unit_id, staff_group, period_type, period_start,
+        0.0, 0.0, 0.0,
+        1,
+        case when band = 'kort' then 1 else 0 end,
+        case when band = 'mellem' then 1 else 0 end,
+        case when band = 'lang' then 1 else 0 end
+    from ended_spells
+),
+
+own_measures as (
+    select
+        org_unit_id,
+        staff_group,
+        period_type,
+        period_start,
+        sum(contracted_hours) as contracted_hours,
+        sum(absence_hours) as absence_hours,
+        sum(s56_absence_hours) as s56_absence_hours,
+        sum(spells_ended) as spells_ended,
+        sum(spells_kort) as spells_kort,
+        sum(spells_mellem) as spells_mellem,
+        sum(spells_lang) as spells_lang
+    from own_facts
+    group by all
+),
+
+rolled_measures as (
+    select
+        ancestors.ancestor_id as org_unit_id,
+        group_keys.group_key as staff_group,
+        own_measures.period_type,
+        own_measures.period_start,
+        sum(own_measures.contracted_hours) as contracted_hours,
+        sum(own_measures.absence_hours) as absence_hours,
+        sum(own_measures.s56_absence_hours) as s56_absence_hours,
+        sum(own_measures.spells_ended) as spells_ended,
+        sum(own_measures.spells_kort) as spells_kort,
+        sum(own_measures.spells_mellem) as spells_mellem,
+        sum(own_measures.spells_lang) as spells_lang,
+        -- The unit's own staff (depth 0): lets checks prove parent = own + Σ children.
+        coalesce(sum(own_measures.contracted_hours) filter (where ancestors.depth = 0), 0.0)
+            as own_contracted_hours,
+        coalesce(sum(own_measures.absence_hours) filter (where ancestors.depth = 0), 0.0)
+            as own_absence_hours
+    from own_measures
+    inner join ancestors on ancestors.org_unit_id = own_measures.org_unit_id
+    inner join group_keys on group_keys.staff_group = own_measures.staff_group
+    group by all
+),
+
+person_rows as (
+    select distinct
+        ancestors.ancestor_id as org_unit_id,
+        group_keys.group_key as staff_group,
+        engagement_periods.period_type,
+        engagement_periods.period_start,
+        engagement_periods.period_end,
+        engagement_periods.person_key
+    from engagement_periods
+    inner join ancestors on ancestors.org_unit_id = engagement_periods.org_unit_id
+    inner join group_keys on group_keys.staff_group = engagement_periods.staff_group
+),
+
+-- E14: among the row's persons, those at the trigger on min(period end, as_of) = period_end.
+persons as (
+    select
+        person_rows.org_unit_id,
+        person_rows.staff_group,
+        person_rows.period_type,
+        person_rows.period_start,
+        count(*) as persons,
+        count(trigger.person_key) as persons_at_trigger
+    from person_rows
+    left join {{ ref('int_sick_days_365') }} as trigger
+        on trigger.person_key = person_rows.person_key
+        and trigger.ancestor_id = person_rows.org_unit_id
+        and trigger.staff_group = person_rows.staff_group
+        and trigger.eval_date = person_rows.period_end
+    group by all
+),
+
+combined as (
+    select
+        coalesce(rolled_measures.org_unit_id, persons.org_unit_id) as org_unit_id,
+        coalesce(rolled_measures.period_type, persons.period_type) as period_type,
+        coalesce(rolled_measures.period_start, persons.period_start) as period_start,
+        coalesce(rolled_measures.staff_group, persons.staff_group) as staff_group,
+        coalesce(rolled_measures.contracted_hours, 0.0) as contracted_hours,
+        coalesce(rolled_measures.absence_hours, 0.0) as absence_hours,
+        coalesce(rolled_measures.s56_absence_hours, 0.0) as s56_absence_hours,
+        coalesce(rolled_measures.own_contracted_hours, 0.0) as own_contracted_hours,
+        coalesce(rolled_measures.own_absence_hours, 0.0) as own_absence_hours,
+        coalesce(rolled_measures.spells_ended, 0) as spells_ended,
+        coalesce(rolled_measures.spells_kort, 0) as spells_kort,
+        coalesce(rolled_measures.spells_mellem, 0) as spells_mellem,
+        coalesce(rolled_measures.spells_lang, 0) as spells_lang,
+        coalesce(persons.persons, 0) as persons,
+        coalesce(persons.persons_at_trigger, 0) as persons_at_trigger
+    from rolled_measures
+    full outer join persons
+        on persons.org_unit_id = rolled_measures.org_unit_id
+        and persons.staff_group = rolled_measures.staff_group
+        and persons.period_type = rolled_measures.period_type
+        and persons.period_start = rolled_measures.period_start
+),
+
+final as (
+    select
+        combined.org_unit_id,
+        combined.period_type,
+        combined.period_start,
+        periods.period_end,
+        combined.staff_group,
+        periods.count_start,
+        periods.count_end,
+        cast(periods.working_days as integer) as working_days,
+        round(combined.contracted_hours, 4) as contracted_hours,
+        round(combined.absence_hours, 4) as absence_hours,
+        round(combined.absence_hours / build.dagsvaerk_hours, 4) as absence_days,
+        round(100.0 * combined.absence_hours / nullif(combined.contracted_hours, 0), 4)
+            as absence_pct,
+        round(
+            combined.contracted_hours / nullif(build.dagsvaerk_hours * periods.working_days, 0), 4
+        ) as fte,
+        round(
+            (combined.absence_hours / build.dagsvaerk_hours)
+            / nullif(
+                combined.contracted_hours / nullif(build.dagsvaerk_hours * periods.working_days, 0),
+                0
+            ),
+            4
+        ) as absence_days_per_fte,
+        cast(combined.persons as integer) as persons,
+        cast(combined.spells_ended as integer) as spells_ended,
+        cast(combined.spells_kort as integer) as spells_kort,
+        cast(combined.spells_mellem as integer) as spells_mellem,
+        cast(combined.spells_lang as integer) as spells_lang,
+        round(combined.s56_absence_hours / build.dagsvaerk_hours, 4) as s56_absence_days,
+        cast(combined.persons_at_trigger as integer) as persons_at_trigger,
+        combined.persons < build.small_cell_min_persons as suppressed,
+        round(combined.own_contracted_hours, 4) as own_contracted_hours,
+        round(combined.own_absence_hours, 4) as own_absence_hours
+    from combined
+    inner join periods
+        on periods.period_type = combined.period_type
+        and periods.period_start = combined.period_start
+    cross join build
+    -- E13: a row exists when the unit has persons, absence or an ended spell in the period.
+    where combined.persons > 0 or combined.absence_hours > 0 or combined.spells_ended > 0
+)
+
+select * from final
