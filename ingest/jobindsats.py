@@ -4,7 +4,7 @@
 raw.jobindsats; `load_extracts(conn, folder)` loads every extract of the landing folder's
 `jobindsats/` in file-name order.
 
-Revisions: every loaded file's facts are kept in `raw.jobindsats_file_facts` (one version per
+Revisions: every loaded file's facts are kept in `raw._files_jobindsats` (one version per
 file name), and raw.jobindsats is rebuilt from it with the fact of the latest file name winning.
 Re-running, loading files in another order or re-delivering a file therefore always gives the
 same raw.jobindsats.
@@ -51,7 +51,7 @@ __all__ = [
 
 SOURCE = "jobindsats"
 EXTENSIONS = (".csv", ".xlsx", ".json")
-STORE_TABLE = "raw.jobindsats_file_facts"
+STORE_TABLE = "raw._files_jobindsats"  # not a dbt source: the per-file store
 FACT_KEY = ("table_id", "measure", "area_name", "period_code", "dimensions")
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
