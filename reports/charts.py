@@ -47,13 +47,15 @@ def _chart_id(*parts: object) -> str:
     return "c" + hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
 
 
-def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
-    """Round axis ticks covering [lo, hi] (steps 1, 2, 2,5, 5 × 10^k)."""
+def nice_ticks(lo: float, hi: float, target: int = 5, integer: bool = False) -> list[float]:
+    """Round axis ticks covering [lo, hi] (steps 1, 2, 2,5, 5 × 10^k; whole steps for counts)."""
     if hi <= lo:
         hi = lo + 1
     raw = (hi - lo) / target
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    if integer:
+        step = max(1, math.ceil(step))
     start = math.floor(lo / step) * step
     ticks, t = [], start
     while t < hi + step * 0.999:
@@ -73,7 +75,7 @@ def _svg_open(cid: str, height: int, title: str, desc: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
-        f'aria-labelledby="{cid}-t {cid}-d" style="{FONT};max-width:100%;height:auto">',
+        f'aria-labelledby="{cid}-t {cid}-d" style="{FONT}">',
         f'<title id="{cid}-t">{_e(title)}</title>',
         f'<desc id="{cid}-d">{_e(desc)}</desc>',
         f'<text x="8" y="20" font-size="15" font-weight="bold">{_e(title)}</text>',
@@ -111,14 +113,14 @@ def svg_line_chart(
     period = f"{_month_label(dates[0])} – {_month_label(dates[-1])}" if dates else "ingen data"
     desc = f"Linjediagram, {period}. Serier: {', '.join(names) or 'ingen'}."
     legend_rows = 1 if sum(7 * len(n) + 41 for n in names) < WIDTH - 64 else 2
-    left, right, top, bottom = 64, 20, 44, 48 + 18 * legend_rows
+    left, right, top, bottom = 64, 40, 44, 48 + 18 * legend_rows
     pw, ph = WIDTH - left - right, height - top - bottom
     out = _svg_open(cid, height, title, desc)
     if not values:
         out.append(f'<text x="{left}" y="{top + ph / 2}" font-size="13">Ingen data</text>')
         return Markup("\n".join(out + ["</svg>"]))
 
-    ticks = nice_ticks(min(0.0, min(values)), max(values))
+    ticks = nice_ticks(min(0.0, min(values)), max(values), integer=y_format == "int")
     y_lo, y_hi = ticks[0], ticks[-1]
     dec = _tick_decimals(ticks)
     d0, d1 = dates[0].toordinal(), dates[-1].toordinal()
@@ -218,7 +220,7 @@ def svg_bar_chart(
     cid = _chart_id("bar", title, categories, sorted(series))
     names = list(series)
     n = max(1, len(names))
-    label_w = min(240, 12 + 6.5 * max((len(c) for c in categories), default=4))
+    label_w = min(260, 16 + 7 * max((len(c) for c in categories), default=4))
     left, right, top = int(label_w), 70, 44
     bar_h = 16 if stacked else 12
     row_h = (bar_h if stacked else bar_h * n) + 10
@@ -236,7 +238,7 @@ def svg_bar_chart(
         else max((v for v in (series[s][i] for s in names) if v is not None), default=0)
         for i in range(len(categories))
     ]
-    ticks = nice_ticks(0.0, max(totals, default=0) or 1.0)
+    ticks = nice_ticks(0.0, max(totals, default=0) or 1.0, integer=y_format == "int")
     hi = ticks[-1]
     dec = _tick_decimals(ticks)
 
