@@ -1,0 +1,116 @@
+"""A sensor on the landing folder's `jobindsats/`: a new or changed extract starts a build.
+
+Use `make_jobindsats_sensor(job)` (orchestration/definitions.py passes the build-all job: ingest
++ every dbt model + checks). The landing folder comes from the environment variable
+`RUMMELIG_INPUT` (as for `dagster dev`). The cursor is JSON: file name → [mtime_ns, size, sha256]
+of every extract seen. A file counts as changed only when its content (sha256) is new, so a
+`touch` or a copy of the same content does not start a build; the sha256 is only recomputed when
+mtime or size moved. Deleting an extract starts nothing: its facts stay in the warehouse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from dagster import (
+    DefaultSensorStatus,
+    RunRequest,
+    SensorDefinition,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
+
+from ingest.audit import file_sha256
+from ingest.jobindsats import extract_files
+
+Fingerprint = dict[str, list]  # file name → [mtime_ns, size, sha256]
+
+
+def jobindsats_folder(landing_dir: Path) -> Path:
+    return landing_dir / "jobindsats"
+
+
+def fingerprint(folder: Path, previous: Fingerprint | None = None) -> Fingerprint:
+    """Every extract in the folder; the sha256 is reused while mtime and size are unchanged."""
+    previous = previous or {}
+    current: Fingerprint = {}
+    for path in extract_files(folder):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed while we looked
+            continue
+        old = previous.get(path.name)
+        if old and old[0] == stat.st_mtime_ns and old[1] == stat.st_size:
+            sha = old[2]
+        else:
+            try:
+                sha = file_sha256(path)
+            except FileNotFoundError:
+                continue
+        current[path.name] = [stat.st_mtime_ns, stat.st_size, sha]
+    return current
+
+
+def changed_files(previous: Fingerprint, current: Fingerprint) -> list[str]:
+    """Names of extracts that are new or whose content changed, in file-name order."""
+    return sorted(
+        name for name, (_, _, sha) in current.items() if previous.get(name, [None] * 3)[2] != sha
+    )
+
+
+def parse_cursor(cursor: str | None) -> Fingerprint:
+    if not cursor:
+        return {}
+    try:
+        value = json.loads(cursor)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def make_jobindsats_sensor(
+    job,
+    *,
+    landing_dir_env: str = "RUMMELIG_INPUT",
+    name: str = "jobindsats_extracts",
+    minimum_interval_seconds: int = 30,
+    default_status: DefaultSensorStatus = DefaultSensorStatus.RUNNING,
+) -> SensorDefinition:
+    """A sensor that requests a run of `job` when <$landing_dir_env>/jobindsats/ has a new or
+    changed extract (.csv, .xlsx, .json)."""
+
+    @sensor(
+        name=name,
+        job=job,
+        minimum_interval_seconds=minimum_interval_seconds,
+        default_status=default_status,
+        description="Starter et byg, når der lægges nye eller ændrede jobindsats-udtræk i "
+        "landing-mappens jobindsats/.",
+    )
+    def _jobindsats_sensor(context: SensorEvaluationContext):
+        landing = os.environ.get(landing_dir_env)
+        if not landing:
+            return SkipReason(f"Miljøvariablen {landing_dir_env} (landing-mappen) er ikke sat")
+        folder = jobindsats_folder(Path(landing).expanduser())
+        previous = parse_cursor(context.cursor)
+        current = fingerprint(folder, previous)
+        changed = changed_files(previous, current)
+        if current != previous:
+            context.update_cursor(json.dumps(current, sort_keys=True))
+        if not changed:
+            return SkipReason(f"Ingen nye eller ændrede udtræk i {folder}")
+        # Keyed on the transition (mtimes included), so content that returns to an earlier
+        # version still starts a run; the cursor is what prevents repeats.
+        transition = json.dumps({"from": previous, "to": current}, sort_keys=True)
+        run_key = hashlib.sha256(transition.encode()).hexdigest()
+        context.log.info("Nye/ændrede jobindsats-udtræk: %s", ", ".join(changed))
+        return RunRequest(
+            run_key=run_key,
+            tags={"rummelig/trigger": "jobindsats", "rummelig/files": str(len(changed))},
+        )
+
+    return _jobindsats_sensor
