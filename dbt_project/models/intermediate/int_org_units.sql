@@ -47,7 +47,9 @@ final as (
         hierarchy.path,
         hierarchy.root_id,
         units.p_number is not null as is_workplace,
-        hierarchy.reaches_root
+        hierarchy.reaches_root,
+        units._source_file,
+        units._row_number
     from units
     inner join hierarchy on hierarchy.org_unit_id = units.org_unit_id
 )
