@@ -77,7 +77,7 @@ def placement_rows() -> list[tuple]:
     return rows
 
 
-def build_warehouse(path: Path, with_meta: bool = True) -> Path:
+def build_warehouse(path: Path, with_meta: bool = True, with_placements: bool = True) -> Path:
     with duckdb.connect(str(path)) as conn:
         conn.execute("create schema marts")
         conn.execute(
@@ -91,9 +91,11 @@ def build_warehouse(path: Path, with_meta: bool = True) -> Path:
             workplace_id varchar, scheme varchar, benefit_group varchar, active_persons integer,
             active_fte double, starts integer, ends integer)"""
         )
-        conn.executemany(
-            "insert into marts.fct_placements_monthly values (?,?,?,?,?,?,?,?,?)", placement_rows()
-        )
+        if with_placements:
+            conn.executemany(
+                "insert into marts.fct_placements_monthly values (?,?,?,?,?,?,?,?,?)",
+                placement_rows(),
+            )
         if with_meta:
             conn.execute(
                 """create table marts.meta_build as select date '2025-11-15' as as_of,
@@ -313,3 +315,13 @@ def test_missing_meta_marts_still_render_with_a_warning(tmp_path):
     paths = run_report("inklusion", db, period="2025Q3", out_dir=tmp_path / "out")
     html = paths[0].read_text(encoding="utf-8")
     assert "marts.meta_build findes ikke" in html
+
+
+def test_no_placements_renders_empty_tables_and_zero_totals(tmp_path):
+    db = build_warehouse(tmp_path / "empty.duckdb", with_placements=False)
+    with duckdb.connect(str(db), read_only=True) as conn:
+        c = build_content(conn, "2025Q3")
+    assert c["by_scheme"].rows == [] and c["by_scheme"].total.persons == 0
+    assert [r["starts"] for r in c["month_rows"]] == [0, 0, 0]
+    html = run_report("inklusion", db, period="2025Q3", out_dir=tmp_path)[0].read_text()
+    assert "Ingen aktive forløb." in html and "Ingen data" in html
