@@ -1,0 +1,57 @@
+"""config/targets.csv: måltal (DOMAIN.md §3.5) for the KPIs of §5.8."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from synthetic.core import Settings
+
+HEADER = "kpi;scope_type;scope_id;period_start;period_end;target_value;direction;source"
+
+# kpi, target, direction, source (municipality scope, one row per year)
+YEARLY = [
+    ("quota_workplaces_over_pct", "5", "max", "HMU"),
+    ("quota_breaches", "0", "max", "HMU"),
+    ("sickness_pct_alle", "6.0", "max", "HMU"),
+    ("sickness_pct_ordinaere", "5,5", "max", "HMU"),
+    ("sickness_pct_inklusion", "9.0", "max", "HMU"),
+    ("retention_13_26_pct", "50", "min", "byraad"),
+    ("placement_employment_pct", "50", "min", "byraad"),
+    ("rettidighed_pct", "90", "min", "jobcenter"),
+    ("rettidighed_first_pct", "95", "min", "ministermaal"),
+]
+
+
+def write_targets(s: Settings, path: Path, units: pl.DataFrame) -> int:
+    code = s.municipality_code
+    rows = []
+    active_target = max(10, round(s.employees * 0.065 / 10) * 10)
+    for year in range(s.start.year, s.as_of.year + 1):
+        first, last = date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()
+        rows.append(f"placements_active;kommune;{code};{first};{last};{active_target};min;byraad")
+        rows += [f"{k};kommune;{code};{first};{last};{v};{d};{src}" for k, v, d, src in YEARLY]
+    # A narrower target wins over the yearly one (E23): a push on timeliness in one quarter.
+    q_year = s.as_of.year
+    rows.append(f"rettidighed_pct;kommune;{code};{q_year}-01-01;{q_year}-03-31;95;min;jobcenter")
+    # A target over the whole period, overridden by the yearly rows where they exist.
+    rows.append(
+        f"sickness_pct_alle;kommune;{code};{s.start.isoformat()};{s.as_of.year}-12-31;6.5;max;byraad"
+    )
+    # Area scope uses the area name as written in org_units.area; org_unit scope the unit id.
+    for area, target in (("Børn og Unge", "5.0"), ("Social og Sundhed", "6.5")):
+        rows.append(
+            f"sickness_pct_ordinaere;area;{area};{s.as_of.year}-01-01;{s.as_of.year}-12-31;"
+            f"{target};max;HMU"
+        )
+    biggest = units.filter(pl.col("is_workplace")).sort("staff_weight", descending=True)
+    for unit_id in biggest["org_unit_id"].head(2):
+        rows.append(
+            f"sickness_pct_alle;org_unit;{unit_id};{s.as_of.year}-01-01;{s.as_of.year}-12-31;"
+            "7.0;max;HMU"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return len(rows)
