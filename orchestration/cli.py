@@ -1,0 +1,218 @@
+"""`rummelig`: the user's front door (synth, build, report, demo, dev).
+
+Problems a user can fix (a missing folder, a bad date, an unknown report) print one Danish line
+on stderr and exit 2; a build whose blocking check or dbt fails exits 1. No tracebacks.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO_DIR / "out"
+DEMO_AS_OF_HELP = "Referencedato (ÅÅÅÅ-MM-DD); standard: i dag."
+
+
+class UserError(click.ClickException):
+    """One clear line, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"Fejl: {self.format_message()}", err=True)
+
+
+class IsoDate(click.ParamType):
+    name = "ÅÅÅÅ-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} er ikke en dato på formen ÅÅÅÅ-MM-DD", param, ctx)
+
+
+ISO_DATE = IsoDate()
+
+
+def _echo(line: str) -> None:
+    click.echo(line)
+
+
+def _synth(out: Path, *, seed: int, employees: int, start: date | None, as_of: date) -> None:
+    try:
+        from synthetic.generate import generate_landing
+    except ImportError as exc:
+        raise UserError(f"Generatoren (synthetic.generate) kan ikke indlæses: {exc}") from exc
+    started = time.monotonic()
+    written = generate_landing(out, seed=seed, employees=employees, start=start, as_of=as_of)
+    total = sum(written.values()) if isinstance(written, dict) else 0
+    click.echo(
+        f"Syntetisk landing-mappe skrevet til {out} ({len(written or {})} filer, "
+        f"{total} rækker, {time.monotonic() - started:.1f} s)"
+    )
+
+
+def _build(input_dir: Path, database: Path, *, as_of: date, config: Path | None) -> None:
+    from ingest.errors import IngestError
+    from orchestration.build import BuildError, run_build, summary_lines
+    from orchestration.manifest import ManifestError
+
+    click.echo(f"Bygger {database} fra {input_dir} (as_of {as_of.isoformat()})")
+    try:
+        outcome = run_build(input_dir, database, as_of=as_of, config_path=config, echo=_echo)
+    except (BuildError, IngestError, ManifestError) as exc:
+        raise UserError(str(exc).strip().splitlines()[0]) from exc
+    for line in summary_lines(outcome):
+        click.echo(line)
+    if not outcome.success:
+        click.echo(f"Fejl: {outcome.failure_message()}", err=True)
+        sys.exit(1)
+
+
+def _report_options(args: list[str]) -> dict[str, str | bool]:
+    """Extra `--name value` / `--flag` options passed through to the report's render()."""
+    options: dict[str, str | bool] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if not arg.startswith("--"):
+            raise UserError(f"Uventet argument {arg!r} (rapportvalg skrives --navn værdi)")
+        name, _, value = arg[2:].partition("=")
+        key = name.replace("-", "_")
+        if value:
+            options[key] = value
+        elif i + 1 < len(args) and not args[i + 1].startswith("--"):
+            options[key] = args[i + 1]
+            i += 1
+        else:
+            options[key] = True
+        i += 1
+    return options
+
+
+def _report(name: str, database: Path, *, period: str, out: Path, options: dict) -> list[Path]:
+    from reports.common import ReportError
+    from reports.registry import run_report
+
+    try:
+        return run_report(name, database, period=period, out_dir=out, **options)
+    except ReportError as exc:
+        raise UserError(str(exc)) from exc
+
+
+@click.group(help="Rummelig: datavarehus og rapporter om inklusion, sygefravær og jobcenter.")
+def cli() -> None:
+    pass
+
+
+def main(args: list[str] | None = None) -> None:
+    """Entry point: click's own usage errors also become one line (exit 2)."""
+    try:
+        cli.main(args=args, prog_name="rummelig", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Afbrudt.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        click.echo(f"Fejl: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+
+
+@cli.command(help="Skriv en syntetisk kommune (landing-mappe) til --out.")
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--employees", type=int, default=3000, show_default=True)
+@click.option("--start", type=ISO_DATE, default=None, help="Første dato; standard: 4 år før.")
+@click.option("--as-of", "as_of", type=ISO_DATE, default=None, help=DEMO_AS_OF_HELP)
+def synth(out: Path, seed: int, employees: int, start: date | None, as_of: date | None) -> None:
+    _synth(out, seed=seed, employees=employees, start=start, as_of=as_of or date.today())
+
+
+@cli.command(help="Indlæs en landing-mappe og byg varehuset (ingest → dbt → kontroller).")
+@click.option("--input", "input_dir", type=click.Path(path_type=Path), required=True)
+@click.option("--database", type=click.Path(path_type=Path), required=True)
+@click.option("--as-of", "as_of", type=ISO_DATE, default=None, help=DEMO_AS_OF_HELP)
+@click.option("--config", type=click.Path(path_type=Path), default=None, help="rules.yml")
+def build(input_dir: Path, database: Path, as_of: date | None, config: Path | None) -> None:
+    _build(input_dir, database, as_of=as_of or date.today(), config=config)
+
+
+@cli.command(
+    help="Lav rapporten NAME for en periode (2025, 2025Q3, 2025-11). Øvrige --valg gives videre.",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+@click.argument("name")
+@click.option("--database", type=click.Path(path_type=Path), required=True)
+@click.option("--period", required=True)
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT / "reports")
+@click.pass_context
+def report(ctx: click.Context, name: str, database: Path, period: str, out: Path) -> None:
+    for path in _report(name, database, period=period, out=out, options=_report_options(ctx.args)):
+        click.echo(f"Skrev {path}")
+
+
+@cli.command(help="Syntetisk kommune → varehus → alle rapporter for as_of-året, i --out.")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--employees", type=int, default=3000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--as-of", "as_of", type=ISO_DATE, default=None, help=DEMO_AS_OF_HELP)
+def demo(out: Path, employees: int, seed: int, as_of: date | None) -> None:
+    started = time.monotonic()
+    as_of = as_of or date.today()
+    landing, database, reports_dir = out / "landing", out / "rummelig.duckdb", out / "reports"
+    _synth(landing, seed=seed, employees=employees, start=None, as_of=as_of)
+    _build(landing, database, as_of=as_of, config=None)
+    from reports.registry import all_reports
+
+    written: list[Path] = []
+    for name in sorted(all_reports()):
+        try:
+            paths = _report(name, database, period=str(as_of.year), out=reports_dir, options={})
+        except UserError as exc:  # one report that cannot run must not hide the others
+            click.echo(f"Rapport {name} sprunget over: {exc.format_message()}", err=True)
+            continue
+        written += paths
+        click.echo(f"Rapport {name}: " + ", ".join(p.name for p in paths))
+    click.echo(f"Færdig på {time.monotonic() - started:.0f} s.")
+    click.echo(f"  Landing-mappe: {landing}")
+    click.echo(f"  Varehus:       {database}")
+    click.echo(f"  Rapporter:     {reports_dir} ({len(written)} filer)")
+
+
+@cli.command(help="Åbn Dagster-UI'et (dagster dev) over demo-landing-mappen.")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--port", type=int, default=3000, show_default=True)
+def dev(out: Path, port: int) -> None:
+    out = out.resolve()
+    landing = out / "landing"
+    if not landing.is_dir():
+        click.echo(f"{landing} findes ikke: skriver en syntetisk kommune først.")
+        _synth(landing, seed=1, employees=3000, start=None, as_of=date.today())
+    from orchestration.manifest import parse_manifest
+
+    parse_manifest()
+    dagster_home = out / ".dagster_home"
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(dagster_home),
+        "RUMMELIG_INPUT": str(landing),
+        "RUMMELIG_DATABASE": str(out / "rummelig.duckdb"),
+    }
+    dagster = Path(sys.executable).parent / "dagster"
+    args = [str(dagster), "dev", "-m", "orchestration.definitions", "-p", str(port)]
+    click.echo(f"Dagster på http://127.0.0.1:{port} (DAGSTER_HOME={dagster_home})")
+    os.chdir(REPO_DIR)
+    os.execvpe(args[0], args, env)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Session set-up shared by every test: the dbt manifest, a pseudonym key, the demo warehouse.
+
+`@dbt_assets` reads dbt_project/target/manifest.json when orchestration.definitions is imported,
+so `dbt parse` runs in pytest_sessionstart — once, in the xdist controller (workers carry
+`workerinput` and start after the controller's hook) or in a plain run.
+
+`demo_warehouse` is session-scoped: a synthetic municipality built through the real Dagster job
+by the `rummelig demo` command. Mark every test module that uses it with
+`@pytest.mark.xdist_group("demo_warehouse")` so that, under `--dist loadgroup`, one worker builds
+it once and runs all of those tests.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+# Tests never touch the user's ~/.rummelig key: one key file per test machine user, created by
+# ingest on first use (mode 0600). A RUMMELIG_PSEUDONYM_KEY in the environment still wins.
+os.environ.setdefault(
+    "RUMMELIG_PSEUDONYM_KEY_FILE",
+    str(Path(tempfile.gettempdir()) / f"rummelig-tests-{os.getuid()}" / "pseudonym.key"),
+)
+
+DEMO_AS_OF = date(2025, 11, 15)
+DEMO_EMPLOYEES = 400
+DEMO_SEED = 7
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):
+        return
+    from orchestration.manifest import ManifestError, parse_manifest
+
+    try:
+        parse_manifest()
+    except ManifestError as exc:  # the tests that need Dagster fail on their own, with this text
+        warnings.warn(f"dbt parse failed, Dagster tests will fail: {exc}", stacklevel=1)
+
+
+@dataclass(frozen=True)
+class DemoWarehouse:
+    landing: Path
+    database: Path
+    reports: Path
+    as_of: date
+    output: str  # what `rummelig demo` printed
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
+    """Synthetic landing (400 employees, seed 7, as_of 2025-11-15) → Dagster build → reports."""
+    from click.testing import CliRunner
+
+    from orchestration.cli import cli
+
+    out = tmp_path_factory.mktemp("demo")
+    args = ["demo", "--out", str(out), "--employees", str(DEMO_EMPLOYEES)]
+    args += ["--seed", str(DEMO_SEED), "--as-of", DEMO_AS_OF.isoformat()]
+    result = CliRunner().invoke(cli, args)
+    if result.exit_code != 0:
+        raise RuntimeError(
+            f"rummelig demo failed (exit {result.exit_code}):\n{result.output}"
+        ) from result.exception
+    return DemoWarehouse(
+        landing=out / "landing",
+        database=out / "rummelig.duckdb",
+        reports=out / "reports",
+        as_of=DEMO_AS_OF,
+        output=result.output,
+    )

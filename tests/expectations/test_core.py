@@ -1,0 +1,164 @@
+"""The GX runner on small hand-made frames and tables: pass percentages, masking, severity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import great_expectations as gx
+import pandas as pd
+import pytest
+
+from expectations.core import Suite, validate, validate_frame
+from expectations.suites import all_suites
+from expectations.suites.raw import SUITES as RAW_SUITES
+from ingest.raw_schema import create_raw_schema
+
+KEY = "0123456789abcdef" * 4  # a valid 64-hex person_key
+
+
+def _hours_suite(**kwargs) -> Suite:
+    return Suite(
+        name="hours",
+        table="raw.engagements",
+        expectations=lambda: [
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="weekly_hours", min_value=0, max_value=48, strict_min=True
+            )
+        ],
+        **kwargs,
+    )
+
+
+def test_pass_percentage_and_masked_sample_rows():
+    # 4 rows, hours 37, 0, 50, 20: 0 (strict min) and 50 (> 48) fail → 2 of 4 pass = 50 %.
+    frame = pd.DataFrame(
+        {
+            "engagement_id": ["e1", "e2", "e3", "e4"],
+            "weekly_hours": [37.0, 0.0, 50.0, 20.0],
+            "note": ["ok", "cpr 010190-1234 i tekst", "0101901234", "ok"],
+        }
+    )
+    result = validate_frame(frame, _hours_suite())
+    assert not result.success
+    (detail,) = result.details
+    assert detail.pass_pct == 50.0
+    assert detail.unexpected_count == 2
+    assert [r["engagement_id"] for r in detail.sample_rows] == ["e2", "e3"]
+    assert detail.sample_rows[0]["note"] == "cpr 010190-**** i tekst"
+    assert detail.sample_rows[1]["note"] == "010190-****"
+    assert "010190-1234" not in result.summary() and "0101901234" not in result.summary()
+
+
+def test_blocking_suite_is_fatal_and_non_blocking_a_warning():
+    frame = pd.DataFrame({"weekly_hours": [60.0]})
+    assert validate_frame(frame, _hours_suite()).severity == "fatal"
+    result = validate_frame(frame, _hours_suite(blocking=False))
+    assert result.severity == "warning" and not result.success
+    assert "advarsel" in result.summary()
+
+
+def test_a_warning_expectation_is_reported_but_does_not_fail_the_suite():
+    suite = Suite(
+        name="mixed",
+        table="raw.engagements",
+        expectations=lambda: [
+            gx.expectations.ExpectColumnValuesToBeBetween(column="weekly_hours", max_value=48),
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="weekly_hours", max_value=30, severity="warning"
+            ),
+        ],
+    )
+    # hours 37 and 20: the first passes for both; the warning (≤ 30) fails for 37 → 50 %.
+    result = validate_frame(pd.DataFrame({"weekly_hours": [37.0, 20.0]}), suite)
+    assert result.success
+    assert [(d.severity, d.pass_pct) for d in result.details] == [
+        ("critical", 100.0),
+        ("warning", 50.0),
+    ]
+
+
+def test_query_of_violating_rows_must_be_empty():
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE t AS SELECT * FROM (VALUES (1, 5), (2, -1), (3, -7)) v(id, n)")
+    suite = Suite(
+        name="no_negative",
+        table="main.t",
+        query="SELECT * FROM t WHERE n < 0 ORDER BY id",
+        expectations=lambda: [gx.expectations.ExpectTableRowCountToEqual(value=0)],
+    )
+    result = validate(conn, suite)
+    (detail,) = result.details
+    assert not result.success and detail.pass_pct == 0.0 and detail.observed == "2"
+    assert [r["id"] for r in detail.sample_rows] == ["2", "3"]
+
+
+def test_date_bounds_take_datetime_objects():
+    conn = duckdb.connect()
+    conn.execute(
+        "CREATE TABLE d AS SELECT * FROM (VALUES (DATE '2024-01-31'), (DATE '2026-01-01')) v(day)"
+    )
+    suite = Suite(
+        name="dates",
+        table="main.d",
+        expectations=lambda: [
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="day", min_value=datetime(2020, 1, 1), max_value=datetime(2025, 11, 15)
+            )
+        ],
+    )
+    (detail,) = validate(conn, suite).details
+    assert detail.pass_pct == 50.0
+    assert detail.sample_rows == [{"day": "2026-01-01"}]
+
+
+@pytest.fixture
+def raw_conn():
+    conn = duckdb.connect()
+    create_raw_schema(conn)
+    return conn
+
+
+def _engagement(conn, engagement_id, person_key, kind="ordinaer", hours=37.0, end="NULL"):
+    conn.execute(
+        "INSERT INTO raw.engagements VALUES (?, ?, DATE '1980-01-01', 'u1', ?, ?, "
+        f"DATE '2020-01-01', {end}, NULL, NULL, NULL, 'engagements.csv', 1)",
+        [engagement_id, person_key, kind, hours],
+    )
+
+
+def test_raw_engagements_suite_passes_on_clean_rows(raw_conn):
+    _engagement(raw_conn, "e1", KEY)
+    _engagement(raw_conn, "e2", KEY, kind="fleksjob", hours=12.5, end="DATE '2020-01-01'")
+    engagements = next(s for s in RAW_SUITES if s.table == "raw.engagements")
+    result = validate(raw_conn, engagements)
+    assert result.success, result.summary()
+    assert all(d.pass_pct == 100.0 for d in result.details)
+
+
+def test_raw_engagements_suite_catches_a_cpr_shaped_key_and_unknown_type(raw_conn):
+    _engagement(raw_conn, "e1", KEY)
+    _engagement(raw_conn, "e2", "0101901234", kind="direktoer")
+    engagements = next(s for s in RAW_SUITES if s.table == "raw.engagements")
+    result = validate(raw_conn, engagements)
+    failed = {(d.expectation, d.column): d for d in result.failed}
+    assert set(failed) == {
+        ("expect_column_values_to_match_regex", "person_key"),
+        ("expect_column_values_to_be_in_set", "engagement_type"),
+    }
+    # 1 of 2 rows fails each → 50 %; the sample row shows the key masked.
+    assert all(d.pass_pct == 50.0 for d in failed.values())
+    sample = failed[("expect_column_values_to_match_regex", "person_key")].sample_rows
+    assert sample[0]["person_key"] == "010190-****"
+
+
+def test_discovery_finds_every_suite_module_with_unique_names():
+    suites = all_suites()
+    names = [s.name for s in suites]
+    assert len(names) == len(set(names))
+    assert {"raw_engagements", "raw_placements", "fct_placements_monthly"} <= set(names)
+    for suite in suites:
+        assert len(suite.asset_key_path) == 2, suite.table
+        # expectations() builds fresh objects: GX binds an expectation to one suite only
+        first, second = suite.expectations(), suite.expectations()
+        assert first and all(a is not b for a, b in zip(first, second, strict=True))
