@@ -386,9 +386,9 @@ def _jinja_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Jinja's own filters (int, round, …) are left alone: `num` is the Danish number.
     env.filters.update(
         num=fmt_number,
-        int=fmt_int,
         pct=fmt_pct,
         value=fmt_value,
         dkdate=fmt_date,
