@@ -127,34 +127,56 @@ rolled_measures as (
     group by all
 ),
 
-person_rows as (
-    select distinct
+-- Persons and E14 in one pass: a person counts in a row when active there (an engagement in
+-- the subtree and group in the period); at the trigger when also listed in int_sick_days_365
+-- for the row's unit, group and period_end. One aggregation instead of distinct + join.
+person_facts as (
+    select
         ancestors.ancestor_id as org_unit_id,
         group_keys.group_key as staff_group,
         engagement_periods.period_type,
         engagement_periods.period_start,
-        engagement_periods.period_end,
-        engagement_periods.person_key
+        engagement_periods.person_key,
+        1 as is_active,
+        0 as at_trigger
     from engagement_periods
     inner join ancestors on ancestors.org_unit_id = engagement_periods.org_unit_id
     inner join group_keys on group_keys.staff_group = engagement_periods.staff_group
+    union all
+    select
+        trigger.ancestor_id,
+        trigger.staff_group,
+        periods.period_type,
+        periods.period_start,
+        trigger.person_key,
+        0,
+        1
+    from {{ ref('int_sick_days_365') }} as trigger
+    inner join periods on periods.period_end = trigger.eval_date
 ),
 
--- E14: among the row's persons, those at the trigger on min(period end, as_of) = period_end.
+person_flags as (
+    select
+        org_unit_id,
+        staff_group,
+        period_type,
+        period_start,
+        person_key,
+        max(is_active) as is_active,
+        max(at_trigger) as at_trigger
+    from person_facts
+    group by all
+),
+
 persons as (
     select
-        person_rows.org_unit_id,
-        person_rows.staff_group,
-        person_rows.period_type,
-        person_rows.period_start,
-        count(*) as persons,
-        count(trigger.person_key) as persons_at_trigger
-    from person_rows
-    left join {{ ref('int_sick_days_365') }} as trigger
-        on trigger.person_key = person_rows.person_key
-        and trigger.ancestor_id = person_rows.org_unit_id
-        and trigger.staff_group = person_rows.staff_group
-        and trigger.eval_date = person_rows.period_end
+        org_unit_id,
+        staff_group,
+        period_type,
+        period_start,
+        count(*) filter (where is_active = 1) as persons,
+        count(*) filter (where is_active = 1 and at_trigger = 1) as persons_at_trigger
+    from person_flags
     group by all
 ),
 
