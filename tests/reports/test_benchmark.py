@@ -1,0 +1,197 @@
+"""The benchmark report on hand-made marts (fct_jobindsats, fct_benchmark, meta_build)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from reports.benchmark import REPORT, build_content, period_label, top_and_bottom
+from reports.common import ReportError
+from reports.registry import get_report
+
+MEASURE = "Antal fuldtidspersoner"
+# area, code, level, {month: value}; None = suppressed. Hele landet is the national figure.
+AREAS = [
+    ("Hele landet", None, "land", {1: 1000, 2: 1100, 3: 1200}),
+    ("Horsens", "615", "kommune", {1: 50, 2: 55, 3: None}),
+    ("Aarhus", "751", "kommune", {1: 80, 2: 90, 3: 100}),
+    ("Odder", "727", "kommune", {1: 50, 2: 40, 3: 30}),
+    ("Vejle", "630", "kommune", {1: 20, 2: 60, 3: 70}),
+    ("RAR Østjylland", None, "rar", {1: 300, 2: 310, 3: 320}),
+]
+# fct_benchmark worked out by hand (rank, n, percentile = 100 × (n − rank) / (n − 1)):
+# M01: 80, 50, 50, 20 → Aarhus 1, Horsens 2, Odder 2, Vejle 4; n 4.
+# M02: 90, 60, 55, 40 → Aarhus 1, Vejle 2, Horsens 3, Odder 4; n 4.
+# M03: 100, 70, 30 (Horsens suppressed) → Aarhus 1, Vejle 2, Odder 3; n 3.
+RANKS = {
+    1: {"751": 1, "615": 2, "727": 2, "630": 4},
+    2: {"751": 1, "630": 2, "615": 3, "727": 4},
+    3: {"751": 1, "630": 2, "727": 3, "615": None},
+}
+N = {1: 4, 2: 4, 3: 3}
+MONTH_END = {1: date(2025, 1, 31), 2: date(2025, 2, 28), 3: date(2025, 3, 31)}
+
+
+def _facts():
+    for name, code, level, values in AREAS:
+        for month, value in values.items():
+            yield (
+                "Y07A02", MEASURE, name, code, level, f"2025M{month:02d}", "month",
+                date(2025, month, 1), MONTH_END[month], "{}", value, value is None,
+                "Y07A02_2025.csv",
+            )  # fmt: skip
+
+
+def _benchmark():
+    for name, code, level, values in AREAS:
+        if level != "kommune":
+            continue
+        for month, value in values.items():
+            rank, n = RANKS[month][code], N[month]
+            national = AREAS[0][3][month]
+            yield (
+                "Y07A02", MEASURE, f"2025M{month:02d}", "month", date(2025, month, 1),
+                MONTH_END[month], "{}", code, name, value, value is None, rank, n,
+                None if rank is None else 100.0 * (n - rank) / (n - 1), national,
+                None if value is None else value - national,
+            )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("benchmark") / "w.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create schema marts")
+        conn.execute(
+            """create table marts.fct_jobindsats (table_id varchar, measure varchar,
+            area_name varchar, municipality_code varchar, area_level varchar, period_code varchar,
+            period_type varchar, period_start date, period_end date, dimensions varchar,
+            value double, suppressed boolean, source_file varchar)"""
+        )
+        conn.executemany(
+            "insert into marts.fct_jobindsats values (?,?,?,?,?,?,?,?,?,?,?,?,?)", list(_facts())
+        )
+        conn.execute(
+            """create table marts.fct_benchmark (table_id varchar, measure varchar,
+            period_code varchar, period_type varchar, period_start date, period_end date,
+            dimensions varchar, municipality_code varchar, area_name varchar, value double,
+            suppressed boolean, rank_desc bigint, n_municipalities bigint, percentile double,
+            national_value double, diff_to_national double)"""
+        )
+        conn.executemany(
+            "insert into marts.fct_benchmark values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            list(_benchmark()),
+        )
+        conn.execute(
+            """create table marts.meta_build as select date '2025-04-15' as as_of,
+            date '2022-04-01' as window_start, date '2025-04-15' as window_end,
+            timestamp '2025-04-15 06:30:00' as built_at, '615' as municipality_code,
+            'Horsens' as municipality_name, 5 as small_cell_min_persons, 36 as history_months"""
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def conn(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        yield connection
+
+
+def test_series_our_rank_and_national(conn):
+    content = build_content(conn, "2025", table="Y07A02", measure=MEASURE)
+    series = content["series"]
+    assert [p.period_code for p in series] == ["2025M01", "2025M02", "2025M03"]
+    assert [p.value for p in series] == [50, 55, None]
+    assert [p.national for p in series] == [1000, 1100, 1200]
+    assert [(p.rank, p.n) for p in series] == [(2, 4), (3, 4), (None, 3)]
+    assert content["latest"].period_code == "2025M03"  # ours suppressed there: still latest
+    assert content["ours_name"] == "Horsens"
+
+
+def test_count_measure_is_drawn_as_an_index(conn):
+    content = build_content(conn, "2025", table="Y07A02", measure=MEASURE)
+    svg = str(content["charts"]["development"])
+    # Index with January = 100: Horsens 50 → 100, 55 → 110; Hele landet 1000 → 100 … 1200 → 120.
+    assert "indeks (januar 2025 = 100)" in svg
+    assert "Horsens" in svg and "Hele landet" in svg
+
+
+def test_latest_ranking_lists_the_suppressed_municipality_last(conn):
+    content = build_content(conn, "2025Q1", table="Y07A02", measure=MEASURE)
+    ranking = content["ranking"]
+    assert [(r.rank, r.code) for r in ranking] == [
+        (1, "751"),
+        (2, "630"),
+        (3, "727"),
+        (None, "615"),
+    ]
+    assert content["n_suppressed"] == 1
+    assert [r.code for r in content["top_bottom"]] == ["751", "630", "727", "615"]
+
+
+def test_an_earlier_period_limits_the_series(conn):
+    content = build_content(conn, "2025-02", table="Y07A02", measure=MEASURE)
+    latest = content["latest"]
+    assert (latest.period_code, latest.value, latest.rank, latest.n) == ("2025M02", 55, 3, 4)
+    assert latest.diff == 55 - 1100
+
+
+def test_defaults_find_the_only_table_and_measure(conn):
+    content = build_content(conn, "2025")
+    assert (content["selection"].table_id, content["selection"].measure) == ("Y07A02", MEASURE)
+
+
+def test_unknown_measure_is_a_clear_error(conn):
+    with pytest.raises(ReportError, match="Ingen jobindsats-tal"):
+        build_content(conn, "2025", table="Y07A02", measure="Gennemsnitlig varighed")
+
+
+def test_html_and_xlsx(conn, tmp_path: Path):
+    paths = REPORT.render(conn, period="2025", out_dir=tmp_path, table="Y07A02", measure=MEASURE)
+    html_path, xlsx_path = paths
+    html = html_path.read_text(encoding="utf-8")
+    assert "Benchmark med jobindsats.dk" in html
+    assert "diskretioneret" in html  # the suppression footnote
+    assert "<svg" in html and "http" not in html.split("<body", 1)[1].replace(
+        "http://www.w3.org", ""
+    )
+    # Latest period: Horsens suppressed → "–" and no rank; the other figures in Danish format.
+    assert "1.200" in html and "marts 2025" in html
+    workbook = openpyxl.load_workbook(xlsx_path)
+    rows = list(workbook["Udvikling"].iter_rows(min_row=4, max_row=6, values_only=True))
+    assert [r[1] for r in rows] == ["2025M01", "2025M02", "2025M03"]
+    assert rows[0][4:8] == (50, 1000, -950, 2)
+    assert rows[2][4] == "–" and rows[2][7] == "–"  # suppressed, not 0
+
+
+def test_registered_as_a_report():
+    assert get_report("benchmark").name == "benchmark"
+
+
+@pytest.mark.parametrize(
+    ("args", "label"),
+    [
+        (
+            ("qmat", date(2022, 1, 1), date(2022, 12, 31), "2022QMAT04"),
+            "12 mdr. til og med 4. kvt. 2022",
+        ),
+        (("quarter", date(2024, 1, 1), date(2024, 3, 31), "2024K1"), "1. kvt. 2024"),
+        (("mytd", date(2024, 1, 1), date(2024, 3, 31), "2024MYTD03"), "jan.–marts 2024"),
+    ],
+)
+def test_period_labels(args, label):
+    assert period_label(*args) == label
+
+
+def test_top_and_bottom_marks_gaps():
+    from reports.benchmark import RankRow
+
+    ranking = [
+        RankRow(i, f"K{i}", str(i), float(100 - i), None, None, i == 7) for i in range(1, 21)
+    ]
+    picked = top_and_bottom(ranking, n=2)
+    assert [r.rank if r else None for r in picked] == [1, 2, None, 7, None, 19, 20]
