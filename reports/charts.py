@@ -53,9 +53,10 @@ def nice_ticks(lo: float, hi: float, target: int = 5, integer: bool = False) -> 
         hi = lo + 1
     raw = (hi - lo) / target
     mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    steps = (1, 2, 5, 10) if integer else (1, 2, 2.5, 5, 10)
+    step = next(m * mag for m in steps if m * mag >= raw)
     if integer:
-        step = max(1, math.ceil(step))
+        step = max(1, round(step))
     start = math.floor(lo / step) * step
     ticks, t = [], start
     while t < hi + step * 0.999:
@@ -82,15 +83,31 @@ def _svg_open(cid: str, height: int, title: str, desc: str) -> list[str]:
     ]
 
 
-def _legend(names: list[str], y: int, first: int = 0) -> list[str]:
-    """Legend items in one row; `first` is the palette index of names[0]."""
-    out, x = [], 64
-    for i, name in enumerate(names, start=first):
-        colour = PALETTE[i % len(PALETTE)]
-        out.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
-        out.append(f'<text x="{x + 17}" y="{y}" font-size="12">{_e(name)}</text>')
-        x += 17 + 7 * len(name) + 24
+def _legend_layout(names: list[str]) -> list[tuple[float, int]]:
+    """(x, row) of each legend item, wrapping to new rows at the chart's width."""
+    out, x, row = [], 64.0, 0
+    for name in names:
+        w = 17 + 7 * len(name) + 24
+        if x + w > WIDTH and x > 64:
+            x, row = 64.0, row + 1
+        out.append((x, row))
+        x += w
     return out
+
+
+def _legend(names: list[str], y: int) -> list[str]:
+    """Legend items (colour square + name) starting at baseline y, wrapped over rows."""
+    out = []
+    for i, (name, (x, row)) in enumerate(zip(names, _legend_layout(names), strict=True)):
+        colour = PALETTE[i % len(PALETTE)]
+        yy = y + 18 * row
+        out.append(f'<rect x="{x:.0f}" y="{yy - 10}" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{x + 17:.0f}" y="{yy}" font-size="12">{_e(name)}</text>')
+    return out
+
+
+def _legend_rows(names: list[str]) -> int:
+    return 1 + max((row for _, row in _legend_layout(names)), default=0)
 
 
 def svg_line_chart(
@@ -112,7 +129,7 @@ def svg_line_chart(
     dates = sorted({d for d, _ in points})
     period = f"{_month_label(dates[0])} – {_month_label(dates[-1])}" if dates else "ingen data"
     desc = f"Linjediagram, {period}. Serier: {', '.join(names) or 'ingen'}."
-    legend_rows = 1 if sum(7 * len(n) + 41 for n in names) < WIDTH - 64 else 2
+    legend_rows = _legend_rows(names)
     left, right, top, bottom = 64, 40, 44, 48 + 18 * legend_rows
     pw, ph = WIDTH - left - right, height - top - bottom
     out = _svg_open(cid, height, title, desc)
@@ -183,7 +200,11 @@ def svg_line_chart(
                     f"{'M' if j == 0 else 'L'}{x_of(d):.1f},{y_of(v):.1f}"
                     for j, (d, v) in enumerate(run)
                 )
-                out.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+                # past the palette, colours repeat: dash the repeats apart
+                dash = ' stroke-dasharray="6 3"' if i >= len(PALETTE) else ""
+                out.append(
+                    f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+                )
         for d, v in pts:
             if v is not None:
                 out.append(
@@ -192,13 +213,7 @@ def svg_line_chart(
                     f"</circle>"
                 )
         out.append("</g>")
-    legend_y = top + ph + 40
-    if legend_rows == 1:
-        out += _legend(names, legend_y)
-    else:
-        half = (len(names) + 1) // 2
-        out += _legend(names[:half], legend_y)
-        out += _legend(names[half:], legend_y + 18, first=half)
+    out += _legend(names, top + ph + 40)
     out.append("</svg>")
     return Markup("\n".join(out))
 
@@ -224,7 +239,7 @@ def svg_bar_chart(
     left, right, top = int(label_w), 70, 44
     bar_h = 16 if stacked else 12
     row_h = (bar_h if stacked else bar_h * n) + 10
-    legend_h = 30 if len(names) > 1 else 0
+    legend_h = 12 + 18 * _legend_rows(names) if len(names) > 1 else 0
     axis_h = 34 if y_label else 22
     height = top + row_h * max(1, len(categories)) + axis_h + legend_h + 10
     pw = WIDTH - left - right
@@ -299,6 +314,6 @@ def svg_bar_chart(
             )
     out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base_y}" stroke="#333"/>')
     if len(names) > 1:
-        out += _legend(names, height - 14)
+        out += _legend(names, height - legend_h + 8)
     out.append("</svg>")
     return Markup("\n".join(out))

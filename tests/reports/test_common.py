@@ -334,3 +334,18 @@ def test_run_report_checks_the_database_and_period(tmp_path):
     with pytest.raises(ReportError, match="Ugyldig periode"):
         run_report("inklusion", tmp_path / "none.duckdb", period="2025-1-1", out_dir=tmp_path)
     assert not Path(tmp_path / "none.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("hi", "integer", "expected"),
+    [
+        (12, True, [0, 5, 10, 15]),  # raw step 2,4 → 2,5 is no whole step → 5
+        (7, True, [0, 2, 4, 6, 8]),
+        (1, True, [0, 1]),
+        (12.3, False, [0, 2.5, 5, 7.5, 10, 12.5]),
+    ],
+)
+def test_nice_ticks(hi, integer, expected):
+    from reports.charts import nice_ticks
+
+    assert nice_ticks(0, hi, integer=integer) == pytest.approx(expected)
