@@ -190,13 +190,17 @@ def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
 
     # Starts, ends and active persons per month over the window. Counts in a month are
     # hidden when small; inside the period the table has a total, so secondary suppression too.
-    def month_series(i: int) -> dict[date, int | None]:
+    def month_series(i: int, with_period_total: bool) -> dict[date, int | None]:
         raw = {m: sum(cell(m, s, i) for s in schemes) for m in window}
         out = {m: protect_total(v, minp) for m, v in raw.items()}
-        out.update(zip(months, protect([raw[m] for m in months], minp), strict=True))
+        if with_period_total:
+            out.update(zip(months, protect([raw[m] for m in months], minp), strict=True))
         return out
 
-    starts, ends, active = month_series(2), month_series(3), month_series(0)
+    starts, ends = month_series(2, True), month_series(3, True)
+    # Active persons have no period total (a stock, not a flow): primary suppression only, the
+    # same figures as the trend's "I alt".
+    active = month_series(0, False)
     month_rows = [
         {"month": fmt_month(m), "month_end": m, "starts": starts[m], "ends": ends[m],
          "active": active[m]}

@@ -189,6 +189,8 @@ def test_starts_and_ends_per_month_of_the_period(content):
         ("september 2025", None, None, 24),
     ]
     assert content["month_total"] == {"starts": 24, "ends": None}
+    # the stock of active persons is the same figure as the trend's total for that month
+    assert all(r["active"] == content["trend_total"][r["month_end"]] for r in content["month_rows"])
 
 
 def test_trend_covers_the_window_with_as_of_as_the_last_month_end(content):
