@@ -124,8 +124,8 @@ def choose_selection(
     until: date,
 ) -> Selection:
     """Fill the options the user left out from what the benchmark holds for our municipality:
-    the table/measure with the most periods, the dimensions '{}' (else the most frequent), and
-    the most frequent period type."""
+    the table/measure with the most rows, the dimensions '{}' (else the most frequent, totals
+    ("I alt") first), and the most frequent period type."""
     where = ["municipality_code = ?", "period_end <= ?"]
     params: list = [municipality_code, until]
     for column, value in (("table_id", table), ("measure", measure), ("period_type", period_type)):
@@ -148,7 +148,8 @@ def choose_selection(
         select table_id, measure, dimensions, period_type, count(*) as n
         from marts.fct_benchmark where {" and ".join(where)}
         group by table_id, measure, dimensions, period_type
-        order by (dimensions = '{{}}') desc, n desc, table_id, measure, dimensions
+        order by (dimensions = '{{}}') desc, n desc, table_id, measure,
+            (dimensions like '%"I alt"%') desc, dimensions
         """,
         params,
     )
@@ -318,7 +319,7 @@ def build_content(conn: duckdb.DuckDBPyConnection, period: str, **options) -> di
         y_format=y_format,
     )
     rank_chart = svg_line_chart(
-        {f"{ours_name}s placering": [(p.period_end, p.rank) for p in series]},
+        {f"Placering for {ours_name}": [(p.period_end, p.rank) for p in series]},
         title="Placering blandt kommunerne (1 = højeste værdi)",
         y_label="Placering",
         y_format="int",
