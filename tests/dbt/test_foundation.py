@@ -60,25 +60,34 @@ ORG_UNITS = [
     ("X", "Løs enhed", None, None, "andet", None),
 ]
 
+# fmt: off
 PLACEMENTS = [
     # id, person, unit, scheme, benefit_group, weekly_hours, start, end
     ("q1", "pa", "S1", "loentilskud", "a_dagpenge", 37.0, "2025-01-06", None),
     ("q2", "pb", "W2", "virksomhedspraktik", None, None, "2025-02-03", "2025-02-28"),
-    (
-        "q3",
-        "pc",
-        "T1",
-        "nyttejob",
-        "kontanthjaelp_aktivitetsparat",
-        18.5,
-        "2024-12-01",
-        "2025-03-31",
-    ),
+    ("q3", "pc", "T1", "nyttejob", "ressourceforloeb", 18.5, "2024-12-01", "2025-03-31"),
     ("q4", "pa", "S1", "loentilskud", "a_dagpenge", 7.4, "2025-03-01", "2025-03-31"),
     ("q5", "pd", "W1", "fleksjob", "ledighedsydelse", 20.0, "2025-03-20", None),  # after as_of
     ("q6", "pe", "X", "seniorjob", None, 37.0, "2022-01-15", "2022-03-31"),
     ("q7", "pf", "S1", "loentilskud", "a_dagpenge", 37.0, "2025-02-10", "2025-03-05"),
 ]
+
+ENGAGEMENTS = [
+    # id, person, birth_date, unit, type, weekly_hours, start, end
+    ("e1", "pg", "1980-05-17", "S1", "ordinaer", 37.0, "2019-08-01", None),
+    ("e2", "ph", "2008-02-29", "W2", "elev", 29.6, "2024-08-01", "2026-07-31"),
+    ("e3", "pc", "1975-01-01", "T1", "fleksjob", 18.5, "2023-01-01", None),
+    ("e4", "pi", "1990-01-01", "W1", "ordinaer", 37.0, "2025-04-01", None),  # after as_of
+]
+# fmt: on
+
+# E4 for the other registers: rows starting after as_of 15/3/2025 are not observed.
+ABSENCES = [  # id, engagement, from, to, s56
+    ("a1", "e1", "2025-03-10", "2025-03-20", None),  # to after as_of: kept (open at as_of)
+    ("a2", "e1", "2025-03-16", "2025-03-18", True),  # from after as_of: dropped
+]
+SDP_CASES = [("c1", "2025-03-01"), ("c2", "2025-03-16")]  # id, first_absence_date
+SDP_EVENTS = [("v1", "c1", "2025-03-15"), ("v2", "c1", "2025-03-17")]  # id, case, event_date
 
 
 def _insert_hand_registers(db: Path) -> None:
@@ -102,17 +111,52 @@ def _insert_hand_registers(db: Path) -> None:
                 )
             ],
         )
+        conn.executemany(
+            """insert into raw.engagements (engagement_id, person_key, birth_date, org_unit_id,
+                   engagement_type, weekly_hours, start_date, end_date, end_reason, union_area,
+                   job_title, _source_file, _row_number)
+               values (?, ?, ?, ?, ?, ?, ?, ?, null, null, null, 'engagements.csv', ?)""",
+            [
+                (eid, _key(person), birth, unit, kind, hours, start, end, i)
+                for i, (eid, person, birth, unit, kind, hours, start, end) in enumerate(
+                    ENGAGEMENTS, start=1
+                )
+            ],
+        )
+        conn.executemany(
+            """insert into raw.absences (absence_id, engagement_id, cause, from_date, to_date,
+                   hours, s56, _source_file, _row_number)
+               values (?, ?, 'egen_sygdom', ?, ?, null, coalesce(?, false), 'absences.csv', 1)""",
+            ABSENCES,
+        )
+        conn.executemany(
+            """insert into raw.sdp_cases (case_id, person_key, birth_date, first_absence_date,
+                   employment_status, case_end_date, end_reason, fast_track_requested_date,
+                   _source_file, _row_number)
+               values (?, 'k', date '1980-01-01', ?, 'ansat', null, null, null, 'sdp.csv', 1)""",
+            SDP_CASES,
+        )
+        conn.executemany(
+            """insert into raw.sdp_events (event_id, case_id, event_date, event_type, category,
+                   status, _source_file, _row_number)
+               values (?, ?, ?, 'visitation', 2, null, 'sdp_events.csv', 1)""",
+            SDP_EVENTS,
+        )
 
 
 @pytest.fixture(scope="module")
 def hand_build(tmp_path_factory) -> Path:
     db = empty_warehouse(tmp_path_factory.mktemp("foundation_hand") / "hand.duckdb")
     _insert_hand_registers(db)
-    # Only the two marts and what they need; "cautious" keeps tests that also touch unselected
-    # models (e.g. relationships from stg_engagements) out of this build.
+    # Only the foundation's models; "cautious" keeps out tests that also touch models of other
+    # helpers, which this build does not make.
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DBT_INDIRECT_SELECTION", "cautious")
-        dbt_build(db, HAND_AS_OF, select=["+dim_org_unit", "+fct_placements_monthly"])
+        dbt_build(
+            db,
+            HAND_AS_OF,
+            select=["+dim_org_unit", "+fct_placements_monthly", "+int_engagements", "+staging"],
+        )
     return db
 
 
@@ -236,14 +280,14 @@ def test_fct_placements_monthly_matches_the_hand_count(hand_build):
     # q2 (pb at W2, praktik, no benefit group, 3/2-28/2): active on 28/2, starts and ends in Feb.
     assert rows == [
         (d("2022-03-31"), "X", None, "seniorjob", None, 1, 1.0, 0, 1),
-        (d("2024-12-31"), "T1", None, "nyttejob", "kontanthjaelp_aktivitetsparat", 1, 0.5, 1, 0),
+        (d("2024-12-31"), "T1", None, "nyttejob", "ressourceforloeb", 1, 0.5, 1, 0),
         (d("2025-01-31"), "S1", "W1", "loentilskud", "a_dagpenge", 1, 1.0, 1, 0),
-        (d("2025-01-31"), "T1", None, "nyttejob", "kontanthjaelp_aktivitetsparat", 1, 0.5, 0, 0),
+        (d("2025-01-31"), "T1", None, "nyttejob", "ressourceforloeb", 1, 0.5, 0, 0),
         (d("2025-02-28"), "S1", "W1", "loentilskud", "a_dagpenge", 2, 2.0, 1, 0),
-        (d("2025-02-28"), "T1", None, "nyttejob", "kontanthjaelp_aktivitetsparat", 1, 0.5, 0, 0),
+        (d("2025-02-28"), "T1", None, "nyttejob", "ressourceforloeb", 1, 0.5, 0, 0),
         (d("2025-02-28"), "W2", "W2", "virksomhedspraktik", None, 1, 1.0, 1, 1),
         (d("2025-03-15"), "S1", "W1", "loentilskud", "a_dagpenge", 1, 1.2, 1, 1),
-        (d("2025-03-15"), "T1", None, "nyttejob", "kontanthjaelp_aktivitetsparat", 1, 0.5, 0, 0),
+        (d("2025-03-15"), "T1", None, "nyttejob", "ressourceforloeb", 1, 0.5, 0, 0),
     ]
 
 
@@ -272,3 +316,45 @@ def test_placement_fte_uses_full_time_when_hours_are_missing(hand_build):
         "select placement_id, fte, weekly_hours_missing from intermediate.int_placements "
         "where placement_id in ('q2', 'q3', 'q4') order by placement_id",
     ) == [("q2", 1.0, True), ("q3", 0.5, False), ("q4", 0.2, False)]
+
+
+def test_rows_starting_after_as_of_are_not_observed_in_any_register(hand_build):
+    # E4 with as_of 15/3/2025: e4 starts 1/4, a2 on 16/3, c2 on 16/3, v2 on 17/3 → dropped;
+    # a1 (to_date 20/3 after as_of) and v1 (dated as_of) stay.
+    ids = {
+        "stg_engagements": "engagement_id",
+        "stg_absences": "absence_id",
+        "stg_sdp_cases": "case_id",
+        "stg_sdp_events": "event_id",
+    }
+    kept = {
+        model: [r[0] for r in query(hand_build, f"select {col} from staging.{model} order by 1")]
+        for model, col in ids.items()
+    }
+    assert kept == {
+        "stg_engagements": ["e1", "e2", "e3"],
+        "stg_absences": ["a1"],
+        "stg_sdp_cases": ["c1"],
+        "stg_sdp_events": ["v1"],
+    }
+    assert query(hand_build, "select to_date, s56 from staging.stg_absences") == [
+        (date(2025, 3, 20), False)
+    ]
+
+
+def test_engagements_get_workplace_fte_staff_group_and_18th_birthday(hand_build):
+    rows = query(
+        hand_build,
+        "select engagement_id, workplace_id, fte, daily_hours, staff_group, date_18, "
+        "observed_end_date from intermediate.int_engagements order by engagement_id",
+    )
+    d = date.fromisoformat
+    # e1: 37 h at S1 → W1, fte 1, 7.4 h/day, open → observed to as_of.
+    # e2: elev 29.6 h at the nested workplace W2 → fte 0.8, 5.92 h/day, ordinaere; born 29/2/2008
+    #     → 18 on 1/3/2026 (E8); ends 2026, observed to as_of.
+    # e3: fleksjob 18.5 h at T1 (no workplace) → fte 0.5, 3.7 h/day, inklusion.
+    assert rows == [
+        ("e1", "W1", 1.0, 7.4, "ordinaere", d("1998-05-17"), HAND_AS_OF),
+        ("e2", "W2", 0.8, 5.92, "ordinaere", d("2026-03-01"), HAND_AS_OF),
+        ("e3", None, 0.5, 3.7, "inklusion", d("1993-01-01"), HAND_AS_OF),
+    ]
