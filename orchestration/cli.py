@@ -196,9 +196,9 @@ def dev(out: Path, port: int) -> None:
     if not landing.is_dir():
         click.echo(f"{landing} findes ikke: skriver en syntetisk kommune først.")
         _synth(landing, seed=1, employees=3000, start=None, as_of=date.today())
-    from orchestration.manifest import parse_manifest
+    from orchestration.manifest import ensure_manifest
 
-    parse_manifest()
+    ensure_manifest()
     dagster_home = out / ".dagster_home"
     dagster_home.mkdir(parents=True, exist_ok=True)
     env = {

@@ -60,5 +60,19 @@ def parse_manifest(*, quiet: bool = True) -> Path:
     return MANIFEST_PATH
 
 
+def _newest_project_file() -> float:
+    paths = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in ["models", "macros", "seeds", "tests", "snapshots", "analyses"]:
+        paths += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
+    return max((p.stat().st_mtime for p in paths if p.exists()), default=0.0)
+
+
+def ensure_manifest() -> Path:
+    """Parse only when a project file is newer than the manifest (saves ~5 s per command)."""
+    if MANIFEST_PATH.exists() and MANIFEST_PATH.stat().st_mtime >= _newest_project_file():
+        return MANIFEST_PATH
+    return parse_manifest()
+
+
 if __name__ == "__main__":  # python -m orchestration.manifest
     print(parse_manifest(quiet=False), file=sys.stdout)

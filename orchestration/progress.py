@@ -46,11 +46,16 @@ def _event_line(event, verbose_checks: frozenset[str]) -> str | None:
 
 
 class ProgressHandler(logging.Handler):
-    def __init__(self, write: Callable[[str], None], verbose_checks: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        write: Callable[[str], None],
+        verbose_checks: frozenset[str] = frozenset(),
+        started: float | None = None,
+    ):
         super().__init__(logging.DEBUG)  # Dagster logs its events at DEBUG
         self.write = write
         self.verbose_checks = verbose_checks
-        self.started = time.monotonic()
+        self.started = started or time.time()
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -72,11 +77,14 @@ class ProgressHandler(logging.Handler):
         if line and any(noise in line for noise in NOISE):
             line = None
         if line:
-            self.write(f"[{time.monotonic() - self.started:6.1f} s] {line}")
+            self.write(f"[{time.time() - self.started:6.1f} s] {line}")
 
 
 @logger(
-    config_schema={"verbose_checks": Field([str], is_required=False, default_value=[])},
+    config_schema={
+        "verbose_checks": Field([str], is_required=False, default_value=[]),
+        "started": Field(float, is_required=False, default_value=0.0),  # epoch s of the build
+    },
     description="Én linje pr. trin, asset og kontrol (beståede kun for verbose_checks).",
 )
 def progress_logger(init_context) -> logging.Logger:
@@ -87,7 +95,8 @@ def progress_logger(init_context) -> logging.Logger:
 
     log = logging.Logger("rummelig.progress", level=logging.DEBUG)
     verbose = frozenset(init_context.logger_config["verbose_checks"])
-    log.addHandler(ProgressHandler(write, verbose))
+    started = init_context.logger_config["started"] or None
+    log.addHandler(ProgressHandler(write, verbose, started))
     return log
 
 

@@ -14,7 +14,8 @@ def test_dagster_build_args_carry_as_of_as_a_json_var():
     args = dbt_build_args(date(2025, 11, 15))
     assert args[:2] == ["build", "--vars"]
     assert json.loads(args[2]) == {"as_of": "2025-11-15"}
-    assert len(args) == 3  # dagster-dbt adds the selection, the resource the target path
+    # unit tests belong to `make test`; dagster-dbt adds the selection, the resource the target
+    assert args[3:] == ["--exclude-resource-type", "unit_test"]
 
 
 def test_run_dbt_args_name_project_profiles_and_own_target_path():
