@@ -131,3 +131,24 @@ def test_reload_into_a_fresh_warehouse_is_identical(conn, tmp_path: Path):
         create_raw_schema(other)
         load_extracts(other, copy)
         assert raw_values(other) == raw_values(conn)
+
+
+def test_the_demo_extracts_cover_all_98_municipalities(conn, tmp_path: Path):
+    """The synthetic generator's extracts (every format) load without a quarantined row."""
+    from datetime import date
+
+    from synthetic.core import Settings
+    from synthetic.jobindsats import write_jobindsats
+
+    settings = Settings(1, 100, date(2023, 1, 1), date(2025, 11, 15), "615", "Horsens")
+    written = write_jobindsats(settings, tmp_path / "jobindsats")
+    results = load_extracts(conn, tmp_path / "jobindsats")
+    assert [r.status for r in results] == ["loaded"] * len(written)
+    assert all(r.rows_quarantined == 0 for r in results)
+    per_table = conn.execute(
+        "SELECT table_id, count(DISTINCT municipality_code), bool_or(area_name = 'Hele landet') "
+        "FROM raw.jobindsats GROUP BY table_id ORDER BY table_id"
+    ).fetchall()
+    assert per_table == [
+        (table, 98, True) for table in ["PTVC01", "Y07A02", "Y08A02", "Y14D03", "Y30R21"]
+    ]
