@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from synthetic.core import NO_DATE, Settings, busdays, choice, ensure_codes, weekday
+from synthetic.core import NO_DATE, Settings, busdays, choice, ensure_codes, text_series, weekday
 
 CAUSES = ["egen_sygdom", "delvis_sygdom", "arbejdsskade", "barn_syg", "barsel", "andet"]
 SICK_CAUSES = ["egen_sygdom", "delvis_sygdom", "arbejdsskade"]
 
 # Spells per employee-year and the cause mix, by staff group (inclusion staff are sick more).
-RATE = {"ordinaere": 1.5, "inklusion": 2.1}
+RATE = {"ordinaere": 1.5, "inklusion": 1.95}
 CAUSE_MIX = {
     "ordinaere": [0.70, 0.04, 0.015, 0.17, 0.015, 0.06],
     "inklusion": [0.72, 0.09, 0.02, 0.10, 0.005, 0.065],
@@ -110,7 +110,7 @@ def build_absences(s: Settings, eng: pl.DataFrame) -> pl.DataFrame:
     out = pl.DataFrame(
         {
             "engagement_id": eng["engagement_id"].to_numpy()[e],
-            "cause": pl.Series(cause, dtype=pl.String),
+            "cause": text_series(cause),
             "from_day": from_day,
             "to_day": np.where(open_spell, NO_DATE, to_day),
             "final_to_day": to_day,

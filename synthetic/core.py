@@ -90,3 +90,14 @@ def ids(prefix: str, n: int, width: int) -> np.ndarray:
         .to_numpy()
         .astype(object)
     )
+
+
+def masked_text(values: np.ndarray, keep: np.ndarray) -> pl.Series:
+    """A text column that is null where keep is false."""
+    text = pl.Series(np.asarray(values).astype(str), dtype=pl.String)
+    return pl.select(pl.when(pl.Series(np.asarray(keep, dtype=bool))).then(text)).to_series()
+
+
+def text_series(values: np.ndarray | list, name: str = "") -> pl.Series:
+    """Object arrays of str/None → a polars String series (None → null)."""
+    return pl.Series(name, np.asarray(values, dtype=object).tolist(), dtype=pl.String)

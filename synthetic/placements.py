@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from synthetic.core import NO_DATE, Settings, choice, ensure_codes
+from synthetic.core import NO_DATE, Settings, choice, ensure_codes, masked_text, text_series
 from synthetic.people import YEAR, People, birth_for_age
 from synthetic.staff import KINDS, _hours
 
@@ -115,7 +115,7 @@ def _from_engagements(s: Settings, eng: pl.DataFrame, rng) -> pl.DataFrame:
             "start_day": inc["start_day"],
             "planned_end_day": np.where(fixed, inc["end_day"].to_numpy(), NO_DATE),
             "end_day": inc["end_day"],
-            "end_reason": np.where(ended, mapped, None),
+            "end_reason": masked_text(mapped, ended),
             "tmp": 0,
             "prev_tmp": -1,
         }
@@ -165,7 +165,7 @@ def _citizens(
             "start_day": start,
             "planned_end_day": planned if length else np.full(n, NO_DATE),
             "end_day": end,
-            "end_reason": np.where(end <= s.as_of_day, reason, None),
+            "end_reason": masked_text(reason, end <= s.as_of_day),
             "tmp": 0,
             "prev_tmp": -1,
         }
@@ -255,7 +255,7 @@ def _benefit_groups(frame: pl.DataFrame, rng) -> pl.DataFrame:
         group[rows] = choice(rng, list(weights), list(weights.values()), len(rows))
     group[rng.random(n) < 0.03] = None  # not recorded; its own value downstream (E11)
     group = ensure_codes(group, BENEFIT_GROUPS, scheme == "virksomhedspraktik")
-    return frame.with_columns(benefit_group=pl.Series(group, dtype=pl.String))
+    return frame.with_columns(benefit_group=text_series(group))
 
 
 def _conversions(s: Settings, frame: pl.DataFrame, units: pl.DataFrame, rng):
@@ -265,7 +265,7 @@ def _conversions(s: Settings, frame: pl.DataFrame, units: pl.DataFrame, rng):
         PLACEMENT_END_REASONS,
         (frame["scheme"] == "nyttejob").to_numpy() & (frame["end_day"] <= s.as_of_day).to_numpy(),
     )
-    frame = frame.with_columns(end_reason=pl.Series(reason, dtype=pl.String))
+    frame = frame.with_columns(end_reason=text_series(reason))
     src = frame.filter(
         (pl.col("end_reason") == "overgang_ordinaer") & (pl.col("end_day") < s.as_of_day)
     )

@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from synthetic.core import NO_DATE, Settings, choice, day, ensure_codes
+from synthetic.core import NO_DATE, Settings, choice, day, ensure_codes, masked_text, text_series
 from synthetic.people import People, birth_for_age
 
 RULE_SWITCH = day(date(2023, 3, 22))
@@ -69,7 +69,7 @@ def build_cases(s: Settings, absences: pl.DataFrame, eng: pl.DataFrame, people: 
             "employment_status": status.astype(str),
             "end_day": np.where(closed, end, NO_DATE),
             "final_end_day": end,
-            "end_reason": np.where(closed, reason, None),
+            "end_reason": masked_text(reason, closed),
             "fast_day": np.where(fast, fast_date, NO_DATE),
         }
     ).sort("first_day", "person_id")
@@ -142,12 +142,12 @@ def _events(case, day_, kind, category, status) -> pl.DataFrame:
     n = len(case)
     return pl.DataFrame(
         {
-            "case_id": pl.Series(case, dtype=pl.String),
+            "case_id": text_series(case),
             "event_day": pl.Series(np.asarray(day_, dtype=np.int64)),
             "event_type": kind,
             "category": pl.Series(
                 np.full(n, None) if category is None else category, dtype=pl.Int64
             ),
-            "status": pl.Series(np.full(n, None) if status is None else status, dtype=pl.String),
+            "status": text_series(np.full(n, None) if status is None else status),
         }
     )

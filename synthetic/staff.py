@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from synthetic.core import Settings, choice, day, ensure_codes
+from synthetic.core import Settings, choice, day, ensure_codes, text_series
 from synthetic.people import YEAR, People, birth_for_age
 
 INCLUSION_TYPES = [
@@ -193,7 +193,7 @@ def add_titles(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     elev_u = np.asarray([ELEV_TITLES.get(w, ("HK", "Kontorelev"))[0] for w in TITLES], object)
     elev_t = np.asarray([ELEV_TITLES.get(w, ("HK", "Kontorelev"))[1] for w in TITLES], object)
     wt_codes = (
-        pl.Series(wtype, dtype=pl.String)
+        text_series(wtype)
         .replace_strict(wt_index, default=len(TITLES) - 1, return_dtype=pl.Int64)
         .to_numpy()
     )
@@ -230,7 +230,7 @@ def build_engagements(s: Settings, units: pl.DataFrame, people: People) -> pl.Da
         END_REASONS,
         ended & (eng["kind"] == "ordinaer").to_numpy(),
     )
-    eng = eng.with_columns(end_reason=pl.Series(reason, dtype=pl.String))
+    eng = eng.with_columns(end_reason=text_series(reason))
     return add_titles(eng, rng)
 
 
