@@ -41,7 +41,28 @@ relevant_intervals as (
         and sick_intervals.sick_from <= (select max(eval_date) from eval_dates)
 ),
 
-expanded as (
+-- Most persons are sick in one unit and group only: their days are the same in every unit
+-- above it and in 'alle', so they are merged once and fanned out at the end. Persons with
+-- several (unit, group) pairs are merged per subtree and group, where the pairs can overlap.
+person_pairs as (
+    select person_key, count(distinct (org_unit_id, staff_group)) as pairs
+    from relevant_intervals
+    group by person_key
+),
+
+single_pair_intervals as (
+    select
+        relevant_intervals.person_key,
+        relevant_intervals.org_unit_id as ancestor_id,
+        relevant_intervals.staff_group,
+        relevant_intervals.sick_from,
+        relevant_intervals.sick_to
+    from relevant_intervals
+    inner join person_pairs on person_pairs.person_key = relevant_intervals.person_key
+    where person_pairs.pairs = 1
+),
+
+multi_pair_intervals as (
     select
         relevant_intervals.person_key,
         ancestors.ancestor_id,
@@ -49,9 +70,17 @@ expanded as (
         relevant_intervals.sick_from,
         relevant_intervals.sick_to
     from relevant_intervals
+    inner join person_pairs on person_pairs.person_key = relevant_intervals.person_key
     inner join {{ ref('int_org_unit_ancestors') }} as ancestors
         on ancestors.org_unit_id = relevant_intervals.org_unit_id
     inner join group_keys on group_keys.staff_group = relevant_intervals.staff_group
+    where person_pairs.pairs > 1
+),
+
+expanded as (
+    select *, true as is_single_pair from single_pair_intervals
+    union all
+    select *, false as is_single_pair from multi_pair_intervals
 ),
 
 flagged as (
@@ -87,11 +116,12 @@ islands as (
         person_key,
         ancestor_id,
         staff_group,
+        is_single_pair,
         island_no,
         min(sick_from) as island_from,
         max(sick_to) as island_to
     from numbered
-    group by person_key, ancestor_id, staff_group, island_no
+    group by person_key, ancestor_id, staff_group, is_single_pair, island_no
 ),
 
 in_look_back as (
@@ -99,6 +129,7 @@ in_look_back as (
         islands.person_key,
         islands.ancestor_id,
         islands.staff_group,
+        islands.is_single_pair,
         eval_dates.eval_date,
         greatest(islands.island_from, eval_dates.eval_date - 364) as sick_from,
         least(islands.island_to, eval_dates.eval_date) as sick_to
@@ -113,6 +144,7 @@ sick_days as (
         in_look_back.person_key,
         in_look_back.ancestor_id,
         in_look_back.staff_group,
+        in_look_back.is_single_pair,
         in_look_back.eval_date,
         sum(last_day_idx.working_day_idx - day_before.working_day_idx) as sick_days
     from in_look_back
@@ -121,16 +153,40 @@ sick_days as (
     group by all
 ),
 
-final as (
-    select
-        sick_days.person_key,
-        sick_days.ancestor_id,
-        sick_days.staff_group,
-        sick_days.eval_date,
-        cast(sick_days.sick_days as integer) as sick_days
+at_trigger as (
+    select sick_days.*
     from sick_days
     cross join build
     where sick_days.sick_days >= build.conversation_trigger_days
+),
+
+-- Single-pair persons: the own unit and group → every unit above it and 'alle' as well.
+fanned_out as (
+    select
+        at_trigger.person_key,
+        ancestors.ancestor_id,
+        group_keys.group_key as staff_group,
+        at_trigger.eval_date,
+        at_trigger.sick_days
+    from at_trigger
+    inner join {{ ref('int_org_unit_ancestors') }} as ancestors
+        on ancestors.org_unit_id = at_trigger.ancestor_id
+    inner join group_keys on group_keys.staff_group = at_trigger.staff_group
+    where at_trigger.is_single_pair
+    union all
+    select person_key, ancestor_id, staff_group, eval_date, sick_days
+    from at_trigger
+    where not is_single_pair
+),
+
+final as (
+    select
+        person_key,
+        ancestor_id,
+        staff_group,
+        eval_date,
+        cast(sick_days as integer) as sick_days
+    from fanned_out
 )
 
 select * from final
