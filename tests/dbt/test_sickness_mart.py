@@ -228,3 +228,40 @@ def test_alle_hours_are_ordinaere_plus_inklusion(warehouse: Path) -> None:
         """,
     )
     assert bad == []
+
+
+def test_sickness_suites_pass_on_the_mart(warehouse: Path) -> None:
+    from expectations.core import validate
+    from expectations.suites.sickness import SUITES
+
+    with duckdb.connect(str(warehouse)) as conn:
+        failed = [r for r in (validate(conn, s) for s in SUITES) if not r.success]
+    assert failed == []
+
+
+def test_sickness_suites_catch_broken_roll_ups(warehouse: Path) -> None:
+    from expectations.core import validate
+    from expectations.suites.sickness import SUITES
+
+    suites = {s.name: s for s in SUITES}
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.begin()
+        try:
+            # The root's alle hours no longer equal A + B, nor ordinaere + inklusion.
+            conn.execute(
+                "update marts.fct_sickness set contracted_hours = contracted_hours + 1"
+                " where org_unit_id = 'K' and staff_group = 'alle' and period_type = 'year'"
+            )
+            # An absence above the contracted hours (as a too large registered `hours` would do).
+            conn.execute(
+                "update marts.fct_sickness set absence_hours = contracted_hours + 1,"
+                " absence_pct = 101 where org_unit_id = 'A' and period_type = 'month'"
+                " and period_start = '2024-01-01' and staff_group = 'ordinaere'"
+            )
+            results = {name: validate(conn, suite) for name, suite in suites.items()}
+        finally:
+            conn.rollback()
+    assert results["fct_sickness"].success
+    assert not results["fct_sickness_groups"].success
+    assert not results["fct_sickness_hierarchy"].success
+    assert not results["fct_sickness_plausible"].success
