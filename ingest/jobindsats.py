@@ -36,10 +36,16 @@ from ingest.jobindsats_formats import (
     read_tables,
     table_id_from_file_name,
 )
-from ingest.jobindsats_periods import Period, parse_period
-from ingest.jobindsats_values import cell_text, is_measure_column, parse_number
+from ingest.jobindsats_periods import parse_period
+from ingest.jobindsats_values import (
+    as_text,
+    cell_value,
+    clean_text,
+    is_suppressed_mark,
+    split_cells,
+)
 from ingest.raw_schema import OTHER_TABLES
-from ingest.reference import Area, AreaIndex, default_area_index
+from ingest.reference import AreaIndex, default_area_index
 
 __all__ = [
     "JobindsatsFormatError",
@@ -109,7 +115,7 @@ def parse_extract_bytes(
     areas = areas or default_area_index()
     tables = read_tables(file_name, data)
     facts: list[pl.DataFrame] = []
-    problems: list[dict] = []
+    problems: list[pl.DataFrame] = []
     table_ids: list[str] = []
     rows_read = rows_quarantined = 0
     for table in tables:
@@ -124,12 +130,14 @@ def parse_extract_bytes(
             table, table_id=table_id, file_name=file_name, areas=areas, row_offset=rows_read
         )
         facts.append(frame)
-        problems += table_problems
+        problems.append(table_problems)
         rows_read += len(table.rows)
         rows_quarantined += bad_rows
     facts_frame = pl.concat(facts) if facts else _empty_facts()
     facts_frame, duplicates = _keep_last_per_cell(facts_frame, file_name)
-    quarantine = pl.DataFrame(problems + duplicates, schema=QUARANTINE_SCHEMA)
+    quarantine = pl.concat(
+        [*problems, pl.DataFrame(duplicates, schema=QUARANTINE_SCHEMA)], how="vertical"
+    ).sort("row_number", "reason", maintain_order=True)
     return ExtractResult(facts_frame, quarantine, table_ids, rows_read, rows_quarantined)
 
 
@@ -137,31 +145,43 @@ def _empty_facts() -> pl.DataFrame:
     return pl.DataFrame(schema={**FACT_SCHEMA, "row_number": pl.Int64()})
 
 
-def _problem(
-    file_name: str,
-    table_id: str,
-    row_number: int,
-    column: str,
-    reason: str,
-    detail: str,
-    cells: list,
-) -> dict:
-    return {
-        "file_name": file_name,
-        "register": table_id,
-        "row_number": row_number,
-        "column_name": column,
-        "severity": "error",
-        "reason": reason,
-        "detail": detail,
-        "row_masked": mask_cpr(";".join(cell_text(c) for c in cells)),
-    }
+def _lookup_frame(keys: list[str], resolve, columns: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A small mapping frame: each distinct key → the resolved columns (null when unresolved)."""
+    rows = [(key, *resolve(key)) for key in keys]
+    return pl.DataFrame(rows, schema=columns, orient="row")
+
+
+def _resolve_area(areas: AreaIndex, name: str) -> tuple[str | None, str | None]:
+    area = areas.resolve(name) if name else None
+    return (area.area_level, area.municipality_code) if area else (None, None)
+
+
+def _resolve_period(code: str) -> tuple:
+    period = parse_period(code)
+    return (period.period_type, period.start, period.end) if period else (None, None, None)
+
+
+def _quarantine_rows(
+    bad: pl.DataFrame, *, file_name: str, table_id: str, column: str, reason: str, detail: str
+) -> pl.DataFrame:
+    return bad.select(
+        file_name=pl.lit(file_name, pl.String()),
+        register=pl.lit(table_id, pl.String()),
+        row_number=pl.col("row_number"),
+        column_name=pl.lit(column, pl.String()),
+        severity=pl.lit("error", pl.String()),
+        reason=pl.lit(reason, pl.String()),
+        detail=pl.format(
+            detail, pl.col("area_name" if reason == "unknown_area" else "period_code")
+        ),
+        row_masked=pl.Series([mask_cpr(r) for r in bad["_raw"]], dtype=pl.String()),
+    )
 
 
 def _normalise(
     table: RawTable, *, table_id: str, file_name: str, areas: AreaIndex, row_offset: int
-) -> tuple[pl.DataFrame, int, list[dict]]:
-    """Split columns (E19), resolve areas (E21) and periods, parse values (E20)."""
+) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+    """Split columns (E19), resolve areas (E21) and periods, parse values (E20) — column-wise."""
     roles = [column_role(c) for c in table.columns]
     if "area" not in roles:
         raise JobindsatsFormatError("kolonnen Område (Area) mangler")
@@ -170,94 +190,139 @@ def _normalise(
     area_i, period_i = roles.index("area"), roles.index("period")
     labels = [c.label for c in table.columns]
     others = [i for i, role in enumerate(roles) if role is None]
-    if len(set(labels[i] for i in others)) != len(others):
+    if len({labels[i] for i in others}) != len(others):
         raise JobindsatsFormatError("to kolonner har samme navn")
-    measures = [i for i in others if is_measure_column([cells[i] for _, cells in table.rows])]
+
+    data: dict[str, list] = {}
+    schema: dict[str, pl.DataType] = {}
+    for i in range(len(labels)):
+        data[f"t{i}"], data[f"n{i}"] = split_cells([row[i] for row in table.rows])
+        schema[f"t{i}"], schema[f"n{i}"] = pl.String(), pl.Float64()
+    cells = (
+        pl.DataFrame(data, schema=schema)
+        .with_columns(clean_text(pl.col(f"t{i}")) for i in range(len(labels)))
+        .with_row_index("row_number", offset=row_offset + 1)
+        .with_columns(pl.col("row_number").cast(pl.Int64()))
+    )
+
+    def text(i: int) -> pl.Expr:
+        return as_text(pl.col(f"t{i}"), pl.col(f"n{i}"))
+
+    def value(i: int) -> pl.Expr:
+        return cell_value(pl.col(f"t{i}"), pl.col(f"n{i}"))
+
+    # E19: a measure column holds only numbers and suppression marks, and at least one number.
+    stats = cells.select(
+        *(
+            (value(i).is_not_null() | is_suppressed_mark(pl.col(f"t{i}"), pl.col(f"n{i}")))
+            .all()
+            .alias(f"only{i}")
+            for i in others
+        ),
+        *(value(i).is_not_null().any().alias(f"any{i}") for i in others),
+    ).row(0, named=True)
+    measures = [i for i in others if stats[f"only{i}"] and stats[f"any{i}"]]
     dimensions = sorted((i for i in others if i not in measures), key=lambda i: labels[i])
     if table.rows and not measures:
         raise JobindsatsFormatError("ingen målingskolonner (kolonner med tal) fundet")
+    if not table.rows:
+        return _empty_facts(), 0, pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
-    area_cache: dict[str, Area | None] = {}
-    period_cache: dict[str, Period | None] = {}
-    good: list[tuple[int, str, Area, Period, str, list]] = []
-    problems: list[dict] = []
-    for number, cells in table.rows:
-        row_number = row_offset + number
-        area_name = cell_text(cells[area_i])
-        period_code = cell_text(cells[period_i])
-        if area_name not in area_cache:
-            area_cache[area_name] = areas.resolve(area_name) if area_name else None
-        if period_code not in period_cache:
-            period_cache[period_code] = parse_period(period_code)
-        area, period = area_cache[area_name], period_cache[period_code]
-        if area is None:
-            problems.append(
-                _problem(
-                    file_name,
-                    table_id,
-                    row_number,
-                    labels[area_i],
-                    "unknown_area",
-                    f"ukendt område '{area_name}'",
-                    cells,
-                )
-            )
-        if period is None:
-            problems.append(
-                _problem(
-                    file_name,
-                    table_id,
-                    row_number,
-                    labels[period_i],
-                    "invalid_period",
-                    f"ugyldig periode '{period_code}'",
-                    cells,
-                )
-            )
-        if area is None or period is None:
-            continue
-        dims = {labels[i]: cell_text(cells[i]) for i in dimensions}
-        good.append(
-            (
-                row_number,
-                area_name,
-                area,
-                period,
-                json.dumps(dims, ensure_ascii=False, sort_keys=True),
-                cells,
-            )
-        )
-    bad_rows = len({p["row_number"] for p in problems})
-    if not good:
-        return _empty_facts(), bad_rows, problems
-
-    base = pl.DataFrame(
-        {
-            "row_number": [g[0] for g in good],
-            "area_name": [g[1] for g in good],
-            "municipality_code": [g[2].municipality_code for g in good],
-            "area_level": [g[2].area_level for g in good],
-            "period_code": [g[3].code for g in good],
-            "period_type": [g[3].period_type for g in good],
-            "period_start": [g[3].start for g in good],
-            "period_end": [g[3].end for g in good],
-            "dimensions": [g[4] for g in good],
-        },
-        schema_overrides={"municipality_code": pl.String(), "row_number": pl.Int64()},
+    keyed = cells.select(
+        "row_number",
+        text(area_i).alias("area_name"),
+        text(period_i).alias("period_code"),
+        pl.concat_str([text(i) for i in range(len(labels))], separator=";").alias("_raw"),
+        *(text(i).alias(f"d{i}") for i in dimensions),
+        *(value(i).alias(f"v{i}") for i in measures),
     )
-    per_measure = []
-    for i in measures:
-        values = [parse_number(g[5][i]) for g in good]
-        per_measure.append(
-            base.with_columns(
-                table_id=pl.lit(table_id, pl.String()),
-                measure=pl.lit(labels[i], pl.String()),
-                value=pl.Series(values, dtype=pl.Float64()),
-                source_file=pl.lit(file_name, pl.String()),
-            ).with_columns(suppressed=pl.col("value").is_null())
+    area_map = _lookup_frame(
+        keyed["area_name"].unique().to_list(),
+        lambda name: _resolve_area(areas, name),
+        {"area_name": pl.String(), "area_level": pl.String(), "municipality_code": pl.String()},
+    )
+    period_map = _lookup_frame(
+        keyed["period_code"].unique().to_list(),
+        _resolve_period,
+        {
+            "period_code": pl.String(),
+            "period_type": pl.String(),
+            "period_start": pl.Date(),
+            "period_end": pl.Date(),
+        },
+    )
+    dim_columns = [f"d{i}" for i in dimensions]
+    if dim_columns:
+        combos = keyed.select(dim_columns).unique()
+        dims_json = [
+            json.dumps(
+                dict(zip([labels[i] for i in dimensions], combo, strict=True)),
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+            for combo in combos.iter_rows()
+        ]
+        keyed = keyed.join(
+            combos.with_columns(dimensions=pl.Series(dims_json, dtype=pl.String())),
+            on=dim_columns,
+            how="left",
+            nulls_equal=True,
         )
-    frame = pl.concat(per_measure).select(
-        [pl.col(c).cast(t) for c, t in FACT_SCHEMA.items()] + [pl.col("row_number")]
+    else:
+        keyed = keyed.with_columns(dimensions=pl.lit("{}", pl.String()))
+    joined = keyed.join(area_map, on="area_name", how="left").join(
+        period_map, on="period_code", how="left"
+    )
+
+    unknown_area = joined.filter(pl.col("area_level").is_null())
+    invalid_period = joined.filter(pl.col("period_type").is_null())
+    problems = pl.concat(
+        [
+            _quarantine_rows(
+                unknown_area,
+                file_name=file_name,
+                table_id=table_id,
+                column=labels[area_i],
+                reason="unknown_area",
+                detail="ukendt område '{}'",
+            ),
+            _quarantine_rows(
+                invalid_period,
+                file_name=file_name,
+                table_id=table_id,
+                column=labels[period_i],
+                reason="invalid_period",
+                detail="ugyldig periode '{}'",
+            ),
+        ]
+    )
+    bad_rows = problems["row_number"].n_unique()
+    good = joined.filter(pl.col("area_level").is_not_null() & pl.col("period_type").is_not_null())
+    measure_names = {f"v{i}": labels[i] for i in measures}
+    frame = (
+        good.unpivot(
+            on=list(measure_names),
+            index=[
+                "row_number",
+                "area_name",
+                "municipality_code",
+                "area_level",
+                "period_code",
+                "period_type",
+                "period_start",
+                "period_end",
+                "dimensions",
+            ],
+            variable_name="measure",
+            value_name="value",
+        )
+        .with_columns(
+            measure=pl.col("measure").replace_strict(measure_names, return_dtype=pl.String()),
+            table_id=pl.lit(table_id, pl.String()),
+            source_file=pl.lit(file_name, pl.String()),
+            suppressed=pl.col("value").is_null(),
+        )
+        .select([pl.col(c).cast(t) for c, t in FACT_SCHEMA.items()] + [pl.col("row_number")])
     )
     return frame, bad_rows, problems
 

@@ -1,9 +1,9 @@
 """Readers for the file formats of jobindsats.dk extracts (DOMAIN.md §3.4).
 
-Each reader turns one file into `RawTable`s: column labels plus data rows with their cells as
-found (text, or numbers from JSON/XLSX), numbered from 1 = first data row. Splitting measures
-from dimensions and parsing values happens in `ingest.jobindsats`. Every problem that makes a
-file unusable raises `JobindsatsFormatError` with a Danish, user-readable reason.
+Each reader turns one file into `RawTable`s: column labels plus data rows (all as wide as the
+columns) with their cells as found (text, or numbers from JSON/XLSX); row 1 = first data row.
+Splitting measures from dimensions and parsing values happens in `ingest.jobindsats`. Every
+problem that makes a file unusable raises `JobindsatsFormatError` with a Danish reason.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Column:
 @dataclass
 class RawTable:
     columns: list[Column]
-    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)  # (row_number, cells)
+    rows: list[list[Cell]] = field(default_factory=list)  # row i + 1 = data row number
     table_id: str | None = None  # from the payload or a title line
 
 
@@ -97,6 +97,10 @@ def _is_header(cells: list[Cell]) -> bool:
     return bool(labels & AREA_LABELS) and bool(labels & PERIOD_LABELS)
 
 
+def _blank(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 def table_from_grid(grid: list[list[Cell]], what: str) -> RawTable:
     """Find the header row (the first with an area and a period column), keep the data rows
     after it and stop at a footnote (`Kilde: …`). Title lines before the header may name the
@@ -108,22 +112,26 @@ def table_from_grid(grid: list[list[Cell]], what: str) -> RawTable:
         )
     header = [cell_text(c) for c in grid[header_index]]
     body: list[list[Cell]] = []
-    for raw in grid[header_index + 1 :]:
-        cells = list(raw)
-        texts = [cell_text(c) for c in cells]
-        if not any(texts):
+    for row in grid[header_index + 1 :]:
+        if all(_blank(c) for c in row):
             continue
-        if _FOOTNOTE.match(texts[0]):
+        if isinstance(row[0], str) and _FOOTNOTE.match(row[0]):
             break
-        body.append(cells)
+        body.append(row)
 
-    width = len(header)
-    for cells in body:
-        width = max(width, max((i + 1 for i, c in enumerate(cells) if cell_text(c)), default=0))
+    width = max([len(header), *(len(row) for row in body)])
     header += [""] * (width - len(header))
-    keep = [i for i, label in enumerate(header) if label or any(_at(row, i) for row in body)]
+    # A column without a header is kept only when it holds something.
+    keep = [
+        i
+        for i, label in enumerate(header)
+        if label or any(i < len(row) and not _blank(row[i]) for row in body)
+    ]
     columns = [Column(header[i] or f"Kolonne {i + 1}") for i in keep]
-    rows = [(n, [_at(row, i) for i in keep]) for n, row in enumerate(body, start=1)]
+    if len(keep) == width:
+        rows = [row if len(row) == width else row + [None] * (width - len(row)) for row in body]
+    else:
+        rows = [[row[i] if i < len(row) else None for i in keep] for row in body]
     title_ids = [
         m.group(1)
         for row in grid[:header_index]
@@ -131,11 +139,6 @@ def table_from_grid(grid: list[list[Cell]], what: str) -> RawTable:
         for m in _TABLE_ID_IN_TEXT.finditer(cell_text(c))
     ]
     return RawTable(columns, rows, title_ids[0] if title_ids else None)
-
-
-def _at(row: list[Cell], i: int) -> Cell:
-    value = row[i] if i < len(row) else None
-    return None if isinstance(value, str) and not value.strip() else value
 
 
 def read_csv(data: bytes) -> RawTable:
@@ -221,7 +224,7 @@ def _column_from_spec(spec: Any, position: int) -> Column:
 def _rows_from_payload(rows: Any, columns: list[Column]) -> list:
     if not isinstance(rows, list):
         raise JobindsatsFormatError("JSON: data er ikke en liste af rækker")
-    out: list[tuple[int, list[Cell]]] = []
+    out: list[list[Cell]] = []
     for n, row in enumerate(rows, start=1):
         if isinstance(row, dict):
             row = [_key(row, *(k for k in (c.label, c.name) if k)) for c in columns]
@@ -234,7 +237,7 @@ def _rows_from_payload(rows: Any, columns: list[Column]) -> list:
         for cell in row:
             if isinstance(cell, dict | list):
                 raise JobindsatsFormatError(f"JSON: række {n} indeholder en sammensat værdi")
-        out.append((n, list(row)))
+        out.append(list(row))
     return out
 
 

@@ -1,88 +1,122 @@
-"""Cell values of jobindsats.dk extracts (DOMAIN.md §3.4, E20).
+"""Cell values of jobindsats.dk extracts (DOMAIN.md §3.4, E20), parsed column-wise in polars.
 
-Danish strings (`1.234,5`, `9,08`, thousands dots `1.234`), JSON/XLSX numbers taken as they are,
-and the suppression marks `-`, `.`, `..` and empty, which mean "no figure" — never 0.
+A column of cells arrives as two series: `text` (cells that are strings) and `number` (cells that
+are JSON/XLSX numbers, taken as they are). Danish strings (`1.234,5`, `9,08`, thousands dots
+`1.234`) become numbers; the suppression marks `-`, `.`, `..` and empty mean "no figure", never 0.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
-SUPPRESSION_MARKS = frozenset({"", "-", ".", ".."})
+import polars as pl
 
-# Optional sign; trailing "%" is tolerated because percentages sometimes arrive as "9,08 %".
-_DANISH_DECIMAL = re.compile(r"^([+-]?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)\s*%?$")
-_THOUSANDS = re.compile(r"^([+-]?)(\d{1,3}(?:\.\d{3})+)\s*%?$")
-_INTEGER = re.compile(r"^([+-]?)(\d+)\s*%?$")
-# A single point with other than three digits after it can only be a decimal point ("9.5").
-_POINT_DECIMAL = re.compile(r"^([+-]?)(\d+)\.(\d+)\s*%?$")
+SUPPRESSION_MARKS = ["", "-", ".", ".."]
 
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2212": "-"})
+# Optional sign; a trailing "%" is tolerated because percentages sometimes arrive as "9,08 %".
+_DANISH_DECIMAL = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+\s*%?$"
+_THOUSANDS = r"^[+-]?\d{1,3}(?:\.\d{3})+\s*%?$"
+# Plain integers, and a single point not followed by exactly three digits ("9.5") = decimal point.
+_PLAIN = r"^[+-]?\d+(?:\.\d+)?\s*%?$"
+
+
+def clean_text(expr: pl.Expr) -> pl.Expr:
+    """Trimmed text; no-break spaces → spaces, the Unicode minus → '-'."""
+    return (
+        expr.str.replace_all("[\u00a0\u202f]", " ")
+        .str.replace_all("\u2212", "-", literal=True)
+        .str.strip_chars()
+    )
+
+
+def text_number(text: pl.Expr) -> pl.Expr:
+    """The number a (clean) text holds per E20, else null."""
+    body = text.str.replace(r"\s*%$", "").str.strip_prefix("+")
+    parsed = (
+        pl.when(text.str.contains(_DANISH_DECIMAL))
+        .then(body.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+        .when(text.str.contains(_THOUSANDS))
+        .then(body.str.replace_all(".", "", literal=True))
+        .when(text.str.contains(_PLAIN))
+        .then(body)
+        .cast(pl.Float64, strict=False)
+    )
+    return pl.when(parsed.is_finite()).then(parsed)
+
+
+def cell_value(text: pl.Expr, number: pl.Expr) -> pl.Expr:
+    """A cell's value: a finite JSON/XLSX number as it is, else the number its text holds."""
+    return (
+        pl.when(number.is_not_null())
+        .then(pl.when(number.is_finite()).then(number))
+        .otherwise(text_number(text))
+    )
+
+
+def is_suppressed_mark(text: pl.Expr, number: pl.Expr) -> pl.Expr:
+    """Empty cells, `-`, `.`, `..`, and NaN/∞ in a JSON payload: no figure."""
+    return (
+        pl.when(number.is_not_null())
+        .then(~number.is_finite())
+        .otherwise(text.is_null() | text.is_in(SUPPRESSION_MARKS))
+    )
+
+
+def as_text(text: pl.Expr, number: pl.Expr) -> pl.Expr:
+    """A cell as text (dimension values, areas, periods): numbers without a trailing '.0'."""
+    integral = number.is_finite() & (number == number.floor()) & (number.abs() < 1e15)
+    number_text = (
+        pl.when(integral)
+        .then(number.cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(number.cast(pl.String))
+    )
+    return pl.coalesce(text, number_text, pl.lit(""))
+
+
+def split_cells(cells: list[Any]) -> tuple[list[str | None], list[float | None]]:
+    """Python cells → (text, number) lists: strings, and int/float (not bool) as numbers."""
+    texts: list[str | None] = []
+    numbers: list[float | None] = []
+    for cell in cells:
+        kind = type(cell)
+        if kind is str:
+            texts.append(cell)
+            numbers.append(None)
+        elif kind is float or kind is int:
+            texts.append(None)
+            numbers.append(float(cell) if abs(cell) < 1e308 or kind is float else math.inf)
+        elif cell is None:
+            texts.append(None)
+            numbers.append(None)
+        else:  # bool, dates from a spreadsheet …: their text
+            texts.append(str(cell).lower() if kind is bool else str(cell))
+            numbers.append(None)
+    return texts, numbers
 
 
 def cell_text(cell: Any) -> str:
-    """A cell as trimmed text (dimension values are kept as strings)."""
+    """One cell as trimmed text (headers, title lines): like `as_text` for a single cell."""
     if cell is None:
         return ""
     if isinstance(cell, bool):
         return str(cell).lower()
-    if isinstance(cell, float) and cell.is_integer():
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
         return str(int(cell))
-    return str(cell).translate(_SPACES).strip()
-
-
-def is_suppression(cell: Any) -> bool:
-    if isinstance(cell, float) and not math.isfinite(cell):
-        return True  # NaN in a JSON payload: no figure
-    return not isinstance(cell, int | float) and cell_text(cell) in SUPPRESSION_MARKS
+    return str(cell).replace("\u00a0", " ").replace("\u202f", " ").replace("\u2212", "-").strip()
 
 
 def parse_number(cell: Any) -> float | None:
-    """The number a cell holds, or None when it holds none (text or a suppression mark).
-
-    JSON and spreadsheet numbers are taken as they are; strings follow E20.
-    """
-    if isinstance(cell, bool):
-        return None
-    if isinstance(cell, int | float):
-        value = float(cell)
-        return value if math.isfinite(value) else None
-    text = cell_text(cell)
-    if not text:
-        return None
-    if m := _DANISH_DECIMAL.match(text):
-        sign, whole, frac = m.groups()
-        return _signed(sign, float(f"{whole.replace('.', '')}.{frac}"))
-    if m := _THOUSANDS.match(text):
-        sign, whole = m.groups()
-        return _signed(sign, float(whole.replace(".", "")))
-    if m := _INTEGER.match(text):
-        sign, whole = m.groups()
-        return _signed(sign, float(whole))
-    if m := _POINT_DECIMAL.match(text):
-        sign, whole, frac = m.groups()
-        return _signed(sign, float(f"{whole}.{frac}"))
-    return None
-
-
-def _signed(sign: str, value: float) -> float:
-    return -value if sign == "-" else value
-
-
-def is_measure_column(cells: list[Any]) -> bool:
-    """E19: every non-empty cell is a number or a suppression mark, and at least one is a number."""
-    seen_number = False
-    for cell in cells:
-        if parse_number(cell) is not None:
-            seen_number = True
-        elif not is_suppression(cell):
-            return False
-    return seen_number
+    """The number one cell holds, or None (text or a suppression mark) — the column-wise rule
+    applied to a single cell."""
+    texts, numbers = split_cells([cell])
+    frame = pl.DataFrame(
+        {"t": texts, "n": numbers}, schema={"t": pl.String(), "n": pl.Float64()}
+    ).select(cell_value(clean_text(pl.col("t")), pl.col("n")).alias("v"))
+    return frame["v"][0]
 
 
 def parse_value(cell: Any) -> tuple[float | None, bool]:
-    """(value, suppressed) of a cell in a measure column: suppressed cells have value None."""
+    """(value, suppressed) of one cell of a measure column."""
     value = parse_number(cell)
     return (value, value is None)
