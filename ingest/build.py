@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingest.audit import write_quarantine
+from ingest.audit import QUARANTINE_SCHEMA
 from ingest.csv_reader import masked_rows_of
 from ingest.register_specs import REGISTER_ORDER, REGISTERS
 from ingest.staging import StagedFile, staged_files
@@ -187,7 +187,33 @@ def _with_masked_rows(problems: pl.DataFrame, files: dict[str, StagedFile]) -> p
             parts.append(group.with_columns(pl.lit(None, pl.String).alias("row_masked")))
         else:
             parts.append(group.join(rows, on="row_number", how="left", maintain_order="left"))
-    return pl.concat(parts) if parts else problems.with_columns(row_masked=pl.lit(None, pl.String))
+    if not parts:
+        return problems.with_columns(row_masked=pl.lit(None, pl.String))
+    return pl.concat(parts)
+
+
+def _replace_quarantine(conn: duckdb.DuckDBPyConnection, build_rows: pl.DataFrame) -> None:
+    """audit.quarantine of the registers := the staged files' own entries + this build's.
+
+    One INSERT on purpose: with duckdb 2.0.0, an INSERT of zero rows followed by a large INSERT
+    (≥ one row group, 122 880 rows) into the same table in one transaction leaves that table
+    unreadable for this connection (scans return no rows until the database is reopened).
+    """
+    build_rows = build_rows.select([pl.col(c).cast(t) for c, t in QUARANTINE_SCHEMA.items()])
+    names = ", ".join(f"'{r}'" for r in REGISTER_ORDER)
+    conn.execute(f"DELETE FROM audit.quarantine WHERE register IN ({names})")
+    conn.register("_build_rows", build_rows.to_arrow())
+    try:
+        conn.execute(
+            """INSERT INTO audit.quarantine
+               SELECT * EXCLUDE (src) FROM (
+                   SELECT 0 AS src, * FROM raw._file_quarantine
+                   UNION ALL
+                   SELECT 1 AS src, * FROM _build_rows)
+               ORDER BY src, register, file_name, row_number, column_name, reason"""
+        )
+    finally:
+        conn.unregister("_build_rows")
 
 
 def build_registers(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -200,17 +226,10 @@ def build_registers(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     for register in REGISTER_ORDER:
         _dedup(conn, register)
         _checks(conn, register)
-    names = ", ".join(f"'{r}'" for r in REGISTER_ORDER)
-    conn.execute(f"DELETE FROM audit.quarantine WHERE register IN ({names})")
-    conn.execute(
-        """INSERT INTO audit.quarantine SELECT * FROM raw._file_quarantine
-           ORDER BY register, file_name, row_number, column_name, reason"""
-    )
     problems = conn.sql(
         "SELECT * FROM _build_quarantine ORDER BY register, file_name, row_number, column_name"
     ).pl()
-    if not problems.is_empty():
-        write_quarantine(conn, _with_masked_rows(problems, staged_files(conn)))
+    _replace_quarantine(conn, _with_masked_rows(problems, staged_files(conn)))
     for register in REGISTER_ORDER:
         conn.execute(f"DELETE FROM raw.{register}")
         conn.execute(

@@ -185,3 +185,24 @@ def test_a_different_pseudonym_key_on_the_same_database_is_refused(tmp_path, mon
         monkeypatch.setenv("RUMMELIG_PSEUDONYM_KEY", "another secret")
         with pytest.raises(IngestError, match="Pseudonymiseringsnøglen"):
             load(conn, tmp_path)
+
+
+def test_a_quarantine_larger_than_a_row_group_is_readable_in_the_same_connection(tmp_path):
+    # Regression for a duckdb 2.0.0 trap (see ingest/build.py::_replace_quarantine): 130 000
+    # dangling absences (more than one row group of 122 880) and no in-file problems.
+    write(tmp_path, "org_units.csv", ORG_UNITS)
+    n = 130_000
+    lines = "".join(f"S{i};E9;barsel;2025-01-01\n" for i in range(n))
+    write(tmp_path, "absences.csv", "absence_id;engagement_id;cause;from_date\n" + lines)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
+        results = load(conn, tmp_path)
+        sample = conn.execute(
+            "SELECT reason, row_masked FROM audit.quarantine WHERE register = 'absences' "
+            "ORDER BY row_number LIMIT 1"
+        ).fetchall()
+        per_reason = conn.execute(
+            "SELECT reason, count(*) FROM audit.quarantine WHERE register = 'absences' GROUP BY 1"
+        ).fetchall()
+    assert results["absences.csv"].rows_quarantined == n
+    assert sample == [("dangling_reference", "S0;E9;barsel;2025-01-01")]
+    assert per_reason == [("dangling_reference", n)]
