@@ -5,7 +5,8 @@ raw.jobindsats; `load_extracts(conn, folder)` loads every extract of the landing
 `jobindsats/` in file-name order.
 
 Revisions: every loaded file's facts are kept in `raw._files_jobindsats` (one version per
-file name), and raw.jobindsats is rebuilt from it with the fact of the latest file name winning.
+file name, registered in `raw._jobindsats_files`), and raw.jobindsats is rebuilt from it with
+the fact of the latest file name winning.
 Re-running, loading files in another order or re-delivering a file therefore always gives the
 same raw.jobindsats.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -23,7 +25,6 @@ import polars as pl
 from ingest.audit import (
     QUARANTINE_SCHEMA,
     FileResult,
-    already_loaded,
     file_sha256,
     mask_cpr,
     write_load_log,
@@ -57,7 +58,8 @@ __all__ = [
 
 SOURCE = "jobindsats"
 EXTENSIONS = (".csv", ".xlsx", ".json")
-STORE_TABLE = "raw._files_jobindsats"  # not a dbt source: the per-file store
+STORE_TABLE = "raw._files_jobindsats"  # not a dbt source: the facts of each file's version
+FILES_TABLE = "raw._jobindsats_files"  # the version (sha256) of each file name in the store
 FACT_KEY = ("table_id", "measure", "area_name", "period_code", "dimensions")
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
@@ -362,6 +364,10 @@ def create_store(conn: duckdb.DuckDBPyConnection) -> None:
         f"CREATE TABLE IF NOT EXISTS {STORE_TABLE} ({OTHER_TABLES['jobindsats']}, "
         "row_number BIGINT NOT NULL, file_sha256 VARCHAR NOT NULL)"
     )
+    conn.execute(
+        f"""CREATE TABLE IF NOT EXISTS {FILES_TABLE} (file_name VARCHAR PRIMARY KEY,
+            sha256 VARCHAR NOT NULL, table_ids VARCHAR, loaded_at TIMESTAMP NOT NULL)"""
+    )
 
 
 def extract_files(folder: Path) -> list[Path]:
@@ -382,9 +388,10 @@ def load_extracts(
 ) -> list[FileResult]:
     """Load every extract of `folder` into raw.jobindsats; one audit.load_log row per file.
 
-    A file whose exact content was loaded before is `skipped`; a changed file replaces its own
-    earlier facts; a failed file leaves the warehouse as it was. Writes audit.quarantine and (with
-    write_log) audit.load_log itself; returns the load-log rows either way."""
+    A file whose content is the version in the store is `skipped`; a changed file replaces its
+    own earlier facts and quarantine entries; a failed file leaves the warehouse as it was.
+    Writes audit.quarantine and (with write_log) audit.load_log itself; returns the load-log
+    rows either way."""
     create_store(conn)
     areas = areas or default_area_index()
     results: list[FileResult] = []
@@ -393,16 +400,10 @@ def load_extracts(
         if progress:
             progress(f"jobindsats: {path.name}")
         sha = file_sha256(path)
-        if already_loaded(conn, path.name, sha):
+        stored = _stored_version(conn, path.name)
+        if stored is not None and stored[0] == sha:
             results.append(
-                FileResult(
-                    path.name,
-                    SOURCE,
-                    _logged_register(conn, path.name, sha),
-                    sha,
-                    "skipped",
-                    message="allerede indlæst",
-                )
+                FileResult(path.name, SOURCE, stored[1], sha, "skipped", message="allerede indlæst")
             )
             continue
         try:
@@ -411,8 +412,7 @@ def load_extracts(
             register = table_id_from_file_name(path.name)
             results.append(FileResult(path.name, SOURCE, register, sha, "failed", message=str(exc)))
             continue
-        _store_file(conn, path.name, sha, extract.facts)
-        write_quarantine(conn, extract.quarantine)
+        _store_file(conn, path.name, sha, extract, previous=stored)
         changed = True
         results.append(
             FileResult(
@@ -434,23 +434,39 @@ def load_extracts(
     return results
 
 
-def _logged_register(conn: duckdb.DuckDBPyConnection, file_name: str, sha: str) -> str | None:
-    row = conn.execute(
-        "SELECT register FROM audit.load_log WHERE file_name = ? AND sha256 = ? "
-        "AND status = 'loaded' ORDER BY loaded_at DESC LIMIT 1",
-        [file_name, sha],
+def _stored_version(conn: duckdb.DuckDBPyConnection, file_name: str) -> tuple | None:
+    """(sha256, table ids) of the version of this file name that is in the store, if any."""
+    return conn.execute(
+        f"SELECT sha256, table_ids FROM {FILES_TABLE} WHERE file_name = ?", [file_name]
     ).fetchone()
-    return row[0] if row else None
 
 
 def _store_file(
-    conn: duckdb.DuckDBPyConnection, file_name: str, sha: str, facts: pl.DataFrame
+    conn: duckdb.DuckDBPyConnection,
+    file_name: str,
+    sha: str,
+    extract: ExtractResult,
+    *,
+    previous: tuple | None,
 ) -> None:
-    """Replace this file name's facts in the per-file store."""
+    """This file name's new version replaces its earlier one: facts, quarantine entries and
+    the registry row."""
     conn.execute(f"DELETE FROM {STORE_TABLE} WHERE source_file = ?", [file_name])
-    if facts.is_empty():
+    if previous is not None:
+        old_tables = (previous[1] or "").split(",")
+        conn.execute(
+            "DELETE FROM audit.quarantine WHERE file_name = ? AND list_contains(?, register)",
+            [file_name, old_tables],
+        )
+    table_ids = ",".join(extract.table_ids) or None
+    conn.execute(
+        f"INSERT OR REPLACE INTO {FILES_TABLE} VALUES (?, ?, ?, ?)",
+        [file_name, sha, table_ids, datetime.now()],
+    )
+    write_quarantine(conn, extract.quarantine)
+    if extract.facts.is_empty():
         return
-    frame = facts.select(FACT_COLUMNS + ["row_number"]).with_columns(
+    frame = extract.facts.select(FACT_COLUMNS + ["row_number"]).with_columns(
         file_sha256=pl.lit(sha, pl.String())
     )
     conn.register("_jobindsats_file", frame.to_arrow())

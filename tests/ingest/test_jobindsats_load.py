@@ -82,9 +82,16 @@ def test_changed_file_replaces_its_own_facts(conn, tmp_path: Path):
     folder = tmp_path / "jobindsats"
     write(folder, "Y07A02_a.csv", "Horsens;2024M01;100\nOdder;2024M01;40\n")
     load_extracts(conn, folder)
-    write(folder, "Y07A02_a.csv", "Horsens;2024M01;101\n")  # corrected re-delivery
+    write(folder, "Y07A02_a.csv", "Horsens;2024M01;101\nNarnia;2024M01;1\n")  # corrected
     load_extracts(conn, folder)
     assert raw_values(conn) == {("Horsens", "2024M01"): (101.0, "Y07A02_a.csv")}
+    assert conn.execute("SELECT count(*) FROM audit.quarantine").fetchone() == (1,)
+    # Back to the first content: not "already loaded", since the store holds the second.
+    write(folder, "Y07A02_a.csv", "Horsens;2024M01;100\nOdder;2024M01;40\n")
+    assert [r.status for r in load_extracts(conn, folder)] == ["loaded"]
+    assert raw_values(conn)[("Horsens", "2024M01")] == (100.0, "Y07A02_a.csv")
+    # The quarantine entry belonged to the replaced version.
+    assert conn.execute("SELECT count(*) FROM audit.quarantine").fetchone() == (0,)
 
 
 def test_failed_and_quarantined_files_are_logged(conn, tmp_path: Path):
