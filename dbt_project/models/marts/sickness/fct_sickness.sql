@@ -127,10 +127,64 @@ rolled_measures as (
     group by all
 ),
 
--- Persons and E14 in one pass: a person counts in a row when active there (an engagement in
--- the subtree and group in the period); at the trigger when also listed in int_sick_days_365
--- for the row's unit, group and period_end. One aggregation instead of distinct + join.
-person_facts as (
+-- Persons (E13) and persons_at_trigger (E14). A person with one (unit, group) pair in a period
+-- counts once in every unit above it and in 'alle': those are counted per pair and rolled up
+-- like hours. Persons with several pairs in a period (moved, two jobs, changed group) need a
+-- distinct count per subtree and group.
+person_pairs as (
+    select
+        person_key,
+        period_type,
+        period_start,
+        any_value(period_end) as period_end,
+        any_value(org_unit_id) as org_unit_id,
+        any_value(staff_group) as staff_group,
+        count(distinct (org_unit_id, staff_group)) as pairs
+    from engagement_periods
+    group by person_key, period_type, period_start
+),
+
+single_pair_persons as (
+    select org_unit_id, staff_group, period_type, period_start, count(*) as persons
+    from person_pairs
+    where pairs = 1
+    group by all
+),
+
+single_pair_persons_rolled as (
+    select
+        ancestors.ancestor_id as org_unit_id,
+        group_keys.group_key as staff_group,
+        single_pair_persons.period_type,
+        single_pair_persons.period_start,
+        sum(single_pair_persons.persons) as persons
+    from single_pair_persons
+    inner join ancestors on ancestors.org_unit_id = single_pair_persons.org_unit_id
+    inner join group_keys on group_keys.staff_group = single_pair_persons.staff_group
+    group by all
+),
+
+-- A trigger row counts when the person's single pair lies in the row's subtree and group.
+single_pair_at_trigger as (
+    select
+        trigger.ancestor_id as org_unit_id,
+        trigger.staff_group,
+        person_pairs.period_type,
+        person_pairs.period_start,
+        count(*) as persons_at_trigger
+    from {{ ref('int_sick_days_365') }} as trigger
+    inner join person_pairs
+        on person_pairs.person_key = trigger.person_key
+        and person_pairs.period_end = trigger.eval_date
+        and person_pairs.pairs = 1
+    inner join ancestors
+        on ancestors.org_unit_id = person_pairs.org_unit_id
+        and ancestors.ancestor_id = trigger.ancestor_id
+    where trigger.staff_group in (person_pairs.staff_group, 'alle')
+    group by all
+),
+
+multi_pair_facts as (
     select
         ancestors.ancestor_id as org_unit_id,
         group_keys.group_key as staff_group,
@@ -140,22 +194,30 @@ person_facts as (
         1 as is_active,
         0 as at_trigger
     from engagement_periods
+    inner join person_pairs
+        on person_pairs.person_key = engagement_periods.person_key
+        and person_pairs.period_type = engagement_periods.period_type
+        and person_pairs.period_start = engagement_periods.period_start
+        and person_pairs.pairs > 1
     inner join ancestors on ancestors.org_unit_id = engagement_periods.org_unit_id
     inner join group_keys on group_keys.staff_group = engagement_periods.staff_group
     union all
     select
         trigger.ancestor_id,
         trigger.staff_group,
-        periods.period_type,
-        periods.period_start,
+        person_pairs.period_type,
+        person_pairs.period_start,
         trigger.person_key,
         0,
         1
     from {{ ref('int_sick_days_365') }} as trigger
-    inner join periods on periods.period_end = trigger.eval_date
+    inner join person_pairs
+        on person_pairs.person_key = trigger.person_key
+        and person_pairs.period_end = trigger.eval_date
+        and person_pairs.pairs > 1
 ),
 
-person_flags as (
+multi_pair_flags as (
     select
         org_unit_id,
         staff_group,
@@ -164,7 +226,25 @@ person_flags as (
         person_key,
         max(is_active) as is_active,
         max(at_trigger) as at_trigger
-    from person_facts
+    from multi_pair_facts
+    group by all
+),
+
+person_counts as (
+    select org_unit_id, staff_group, period_type, period_start, persons, 0 as persons_at_trigger
+    from single_pair_persons_rolled
+    union all
+    select org_unit_id, staff_group, period_type, period_start, 0, persons_at_trigger
+    from single_pair_at_trigger
+    union all
+    select
+        org_unit_id,
+        staff_group,
+        period_type,
+        period_start,
+        count(*) filter (where is_active = 1),
+        count(*) filter (where is_active = 1 and at_trigger = 1)
+    from multi_pair_flags
     group by all
 ),
 
@@ -174,9 +254,9 @@ persons as (
         staff_group,
         period_type,
         period_start,
-        count(*) filter (where is_active = 1) as persons,
-        count(*) filter (where is_active = 1 and at_trigger = 1) as persons_at_trigger
-    from person_flags
+        sum(persons) as persons,
+        sum(persons_at_trigger) as persons_at_trigger
+    from person_counts
     group by all
 ),
 
