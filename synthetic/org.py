@@ -179,10 +179,17 @@ def _add_p_numbers_and_approval(
     # Unique 10-digit P-numbers: a stride per unit plus a random offset inside the stride.
     stride = 8_000_000_000 // max(n, 1) // 10
     p_num = 1_000_000_000 + np.arange(n) * stride + rng.integers(0, stride, n)
-    approved = rng.random(n) < 0.85
-    ends = approved & (rng.random(n) < 0.12)
-    approved_from = s.start_day - 900 + rng.integers(0, int(s.years * 365 * 0.7) + 900, n)
-    approved_to = approved_from + rng.integers(300, 1100, n)
+    approved = rng.random(n) < 0.9
+    ends = approved & (rng.random(n) < 0.08)
+    # Most approvals predate the data period; one in twelve comes during it.
+    late = rng.random(n) < 0.08
+    approved_from = np.where(
+        late,
+        s.start_day + rng.integers(0, int(s.years * 365 * 0.7) + 1, n),
+        s.start_day - rng.integers(1, 1500, n),
+    )
+    t_days = s.as_of_day - s.start_day
+    approved_to = np.maximum(approved_from + 300, s.start_day + rng.integers(100, t_days, n))
     # Guarantee each approval state among top-level workplaces (small test municipalities):
     # one never approved, one whose approval ended 200 days before as_of.
     area_ids = units.filter(pl.col("parent_id").is_not_null() & pl.col("workplace_type").is_null())
@@ -207,7 +214,7 @@ def _add_p_numbers_and_approval(
         .when(pl.col("workplace_type").is_not_null())
         .then(pl.col("parent_id")),  # sub-units hang directly under their workplace
     )
-    # Placements favour small approved workplaces (size^0.6), so some go over the quota; an
+    # Placements favour small approved workplaces (size^0.8), so some go over the quota; an
     # unapproved workplace still gets an occasional placement.
     wp_approved = units.select(
         pl.col("org_unit_id").alias("workplace_id"),
@@ -217,8 +224,8 @@ def _add_p_numbers_and_approval(
         units.join(wp_approved, on="workplace_id", how="left", maintain_order="left")
         .with_columns(
             placement_weight=pl.when(pl.col("wp_approved"))
-            .then(pl.col("size") ** 0.6)
-            .otherwise(pl.col("size") ** 0.6 * 0.08)
+            .then(pl.col("size") ** 0.8)
+            .otherwise(pl.col("size") ** 0.8 * 0.04)
             .fill_null(0.0)
         )
         .drop("wp_approved")

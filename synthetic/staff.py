@@ -40,7 +40,7 @@ class Kind:
 
 KINDS = [
     Kind("ordinaer", "ordinaer", 0.876, 9.0, 0, 0, (20, 58),
-         {"opsagt": .58, "afskediget": .06, "pension": .10, "udloebet": .13, "doedsfald": .01,
+         {"opsagt": .61, "afskediget": .03, "pension": .10, "udloebet": .13, "doedsfald": .01,
           "andet": .12}),
     Kind("fritidsjob", "ordinaer", 0.004, None, 180, 720, (15, 17.5),
          {"opsagt": .7, "udloebet": .3}),
@@ -218,7 +218,13 @@ def _norm(weights: list[float]) -> np.ndarray:
 def build_engagements(s: Settings, units: pl.DataFrame, people: People) -> pl.DataFrame:
     rng = s.rng("engagements")
     su = staff_units(units)
-    base = pl.concat([draw_kind(s, k, rng, people, su) for k in KINDS])
+    # Inclusion staff are placed where the workplace is approved for them (placement weights).
+    pu = units.filter(pl.col("placement_weight") > 0).with_columns(
+        p=pl.col("placement_weight") / pl.col("placement_weight").sum()
+    )
+    base = pl.concat(
+        [draw_kind(s, k, rng, people, pu if k.etype in INCLUSION_TYPES else su) for k in KINDS]
+    )
     frames = [base, _moves(s, base, su, rng), _second_jobs(s, base, rng)]
     frames += [_future_hires(s, su, rng, people), _leap_day_youth(s, su, rng, people)]
     eng = pl.concat(frames, how="vertical_relaxed")
