@@ -121,7 +121,8 @@ def parse_extract_bytes(
     table_ids: list[str] = []
     rows_read = rows_quarantined = 0
     for table in tables:
-        table_id = table.table_id or table_id_from_file_name(file_name)
+        # The payload's own id, else the file name's prefix, else a title line's.
+        table_id = table.table_id or table_id_from_file_name(file_name) or table.title_table_id
         if table_id is None:
             raise JobindsatsFormatError(
                 "tabel-id mangler: hverken i filnavnet (fx Y07A02_….csv) eller i indholdet"

@@ -49,7 +49,8 @@ class Column:
 class RawTable:
     columns: list[Column]
     rows: list[list[Cell]] = field(default_factory=list)  # row i + 1 = data row number
-    table_id: str | None = None  # from the payload or a title line
+    table_id: str | None = None  # named by the API payload
+    title_table_id: str | None = None  # written in a title line above the header
 
 
 def _norm(label: str | None) -> str:
@@ -138,7 +139,7 @@ def table_from_grid(grid: list[list[Cell]], what: str) -> RawTable:
         for c in row
         for m in _TABLE_ID_IN_TEXT.finditer(cell_text(c))
     ]
-    return RawTable(columns, rows, title_ids[0] if title_ids else None)
+    return RawTable(columns, rows, title_table_id=title_ids[0] if title_ids else None)
 
 
 def read_csv(data: bytes) -> RawTable:

@@ -311,3 +311,12 @@ def test_all_98_municipalities_resolve_by_their_jobindsats_name():
         assert area is not None and area.municipality_code == row["municipality_code"]
         upper = index.resolve(row["name"].upper() + " KOMMUNE")
         assert upper is not None and upper.municipality_code == row["municipality_code"]
+
+
+def test_file_name_table_id_wins_over_a_title_line(tmp_path: Path):
+    path = tmp_path / "Y07A07_varighed.csv"
+    path.write_text(
+        "Se også Y07A02 for antal personer\nOmråde;Periode;Varighed\nHorsens;2024;12,5\n",
+        encoding="utf-8",
+    )
+    assert parse_extract(path).table_ids == ["Y07A07"]
