@@ -9,6 +9,7 @@ each file (kept in raw._file_quarantine) are written again unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -23,12 +24,22 @@ OPEN_END = "DATE '9999-12-31'"
 
 
 def _dedup(conn: duckdb.DuckDBPyConnection, register: str) -> None:
+    """Latest file (name order) wins per key. Keys are nearly always unique, so the window
+    function runs only over the keys that occur more than once (a hash aggregate finds them)."""
     key = REGISTERS[register].key
     conn.execute(
         f"""CREATE OR REPLACE TEMP TABLE _b_{register} AS
-            SELECT * EXCLUDE (_file_sha256) FROM raw._files_{register}
-            QUALIFY row_number() OVER (
-                PARTITION BY {key} ORDER BY _source_file DESC, _row_number DESC) = 1"""
+            WITH repeated AS (
+                SELECT {key} FROM raw._files_{register} GROUP BY {key} HAVING count(*) > 1),
+            losers AS (
+                SELECT _source_file, _row_number FROM raw._files_{register}
+                WHERE {key} IN (SELECT {key} FROM repeated)
+                QUALIFY row_number() OVER (
+                    PARTITION BY {key} ORDER BY _source_file DESC, _row_number DESC) > 1)
+            SELECT * EXCLUDE (_file_sha256) FROM raw._files_{register} f
+            WHERE NOT EXISTS (
+                SELECT 1 FROM losers l
+                WHERE l._source_file = f._source_file AND l._row_number = f._row_number)"""
     )
 
 
@@ -216,7 +227,9 @@ def _replace_quarantine(conn: duckdb.DuckDBPyConnection, build_rows: pl.DataFram
         conn.unregister("_build_rows")
 
 
-def build_registers(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def build_registers(
+    conn: duckdb.DuckDBPyConnection, progress: Callable[[str], None] | None = None
+) -> dict[str, int]:
     """Rebuild every raw.<register>; returns rows with a cross-file error per file name."""
     conn.execute(
         """CREATE OR REPLACE TEMP TABLE _build_quarantine (
@@ -224,18 +237,19 @@ def build_registers(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
             severity VARCHAR, reason VARCHAR, detail VARCHAR)"""
     )
     for register in REGISTER_ORDER:
+        if progress:
+            progress(f"registre: kontrollerer {register} …")
         _dedup(conn, register)
         _checks(conn, register)
     problems = conn.sql(
         "SELECT * FROM _build_quarantine ORDER BY register, file_name, row_number, column_name"
     ).pl()
     _replace_quarantine(conn, _with_masked_rows(problems, staged_files(conn)))
+    if progress:
+        progress("registre: skriver raw-tabeller …")
     for register in REGISTER_ORDER:
         conn.execute(f"DELETE FROM raw.{register}")
-        conn.execute(
-            f"INSERT INTO raw.{register} BY NAME "
-            f"SELECT * FROM _b_{register} ORDER BY _source_file, _row_number"
-        )
+        conn.execute(f"INSERT INTO raw.{register} BY NAME SELECT * FROM _b_{register}")
         conn.execute(f"DROP TABLE _b_{register}")
     errors = (
         problems.filter(pl.col("severity") == "error")

@@ -77,14 +77,19 @@ def _log_rows(conn: duckdb.DuckDBPyConnection, source: str) -> int:
 
 
 def summarize(conn: duckdb.DuckDBPyConnection, files: list[FileResult]) -> LoadSummary:
+    """Rows per table as the warehouse holds them now; quarantined = rows with an error."""
     summary = LoadSummary(files=files)
+    registers = ", ".join(f"'{r}'" for r in REGISTER_ORDER)
+    quarantined = dict(
+        conn.execute(
+            f"""SELECT CASE WHEN register IN ({registers}) THEN register ELSE 'jobindsats' END,
+                       count(DISTINCT (file_name, row_number))
+                FROM audit.quarantine WHERE severity = 'error' GROUP BY 1"""
+        ).fetchall()
+    )
     for table in (*REGISTER_ORDER, "jobindsats"):
         summary.rows_loaded[table] = conn.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]
-        summary.rows_quarantined[table] = conn.execute(
-            """SELECT count(DISTINCT (file_name, row_number)) FROM audit.quarantine
-               WHERE register = ? AND severity = 'error'""",
-            [table],
-        ).fetchone()[0]
+        summary.rows_quarantined[table] = quarantined.get(table, 0)
     return summary
 
 

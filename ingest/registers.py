@@ -84,6 +84,7 @@ def _stage_file(
             rows_read += batch.height
             errors += result.error_rows
             progress(f"{name}: {fmt_count(rows_read)} rækker læst …")
+        progress(f"{name}: kontrollerer dubletter og gemmer …")
         duplicates = _duplicate_quarantine(conn, spec, csv)
         append_file_quarantine(conn, duplicates)
         errors += duplicates.height
@@ -162,7 +163,7 @@ def load_registers(
         progress("registre: genopbygger raw-tabeller …")
         conn.execute("BEGIN TRANSACTION")
         try:
-            cross_errors = build_registers(conn)
+            cross_errors = build_registers(conn, progress)
             set_needs_build(conn, False)
             conn.execute("COMMIT")
         except BaseException:

@@ -161,11 +161,15 @@ def in_file_duplicates(
     Returns (row_number, key_value, kept_row) and removes those rows from staging.
     """
     duplicates = conn.sql(
-        f"""SELECT _row_number AS row_number, {key} AS key_value,
-                   max(_row_number) OVER (PARTITION BY {key}) AS kept_row
-            FROM raw._files_{register} WHERE _source_file = ?
-            QUALIFY _row_number < kept_row ORDER BY _row_number""",
-        params=[file_name],
+        f"""WITH this_file AS (
+                SELECT {key}, _row_number FROM raw._files_{register} WHERE _source_file = $file),
+            repeated AS (
+                SELECT {key}, max(_row_number) AS kept_row FROM this_file
+                GROUP BY {key} HAVING count(*) > 1)
+            SELECT t._row_number AS row_number, t.{key} AS key_value, r.kept_row
+            FROM this_file t JOIN repeated r USING ({key})
+            WHERE t._row_number < r.kept_row ORDER BY t._row_number""",
+        params={"file": file_name},
     ).pl()
     if not duplicates.is_empty():
         conn.register("_duplicate_rows", duplicates.select("row_number").to_arrow())

@@ -53,7 +53,8 @@ def write_landing(folder: Path, engagements: int, absences: int, seed: int = 7) 
         end_date=pl.lit(None, pl.String),
     ).write_csv(folder / "engagements.csv", separator=";")
     spells = np.arange(absences)
-    engagement = rng.integers(0, engagements, absences)
+    # Round robin: each engagement gets one spell per 20-day round (few overlaps, as in real data).
+    engagement = spells % engagements
     start = np.datetime64("2020-01-01") + (
         spells // engagements * 20 + rng.integers(0, 5, absences)
     )
