@@ -60,7 +60,7 @@ def choice(rng: np.random.Generator, codes: list[str], probs: list[float], n: in
 
 
 def ensure_codes(values: np.ndarray, codes: list[str], eligible: np.ndarray) -> np.ndarray:
-    """Overwrite the first eligible rows with codes that are missing, so every code occurs even
+    """Overwrite the last eligible rows with codes that are missing, so every code occurs even
     in a tiny municipality (tests and the demo rely on every code being present)."""
     values = values.copy()
     missing = [c for c in codes if not (values == c).any()]

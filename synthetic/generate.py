@@ -99,7 +99,7 @@ def generate_landing(
     cpr = pl.Series("cpr", people.cprs(s))
 
     frames = {
-        "org_units": _org_frame(units),
+        "org_units": units,
         "engagements": _with_cpr(eng, cpr),
         "absences": absences,
         "placements": _with_cpr(placements, cpr),
@@ -161,17 +161,12 @@ def _dates(frame: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
     )
 
 
-def _org_frame(units: pl.DataFrame) -> pl.DataFrame:
-    return units.with_columns(final_end=pl.lit(None, pl.Int64))
-
-
 def _register_parts(s: Settings, frames: dict[str, pl.DataFrame]):
     """(register, file label, frame with register columns as typed values) per file."""
     cuts = year_cuts(s)
     two = last_two_cuts(s)
     eng = _dates(frames["engagements"], {"start_date": "start_day", "end_date": "end_day"})
     abs_ = _dates(frames["absences"], {"from_date": "from_day", "to_date": "to_day"})
-    abs_ = abs_.with_columns(pl.col("final_to_day"))
     plc = _dates(frames["placements"], {"start_date": "start_day",
                                         "planned_end_date": "planned_end_day",
                                         "end_date": "end_day"})  # fmt: skip

@@ -27,11 +27,6 @@ class People:
     def births(self) -> np.ndarray:
         return np.concatenate(self._births) if self._births else np.zeros(0, dtype=np.int64)
 
-    def set_birth(self, person_id: int, birth_day: int) -> None:
-        all_births = self.births()
-        all_births[person_id] = birth_day
-        self._births = [all_births]
-
     def cprs(self, s: Settings) -> np.ndarray:
         return make_cprs(self.births(), s.rng("cpr"))
 

@@ -13,7 +13,7 @@ import polars as pl
 
 from synthetic.core import NO_DATE, Settings, choice, ensure_codes, masked_text, text_series
 from synthetic.people import YEAR, People, birth_for_age
-from synthetic.staff import KINDS, _hours
+from synthetic.staff import KINDS, weekly_hours_for
 
 SCHEMES = [
     "virksomhedspraktik", "nyttejob", "loentilskud", "fleksjob", "skaanejob",
@@ -279,7 +279,7 @@ def _conversions(s: Settings, frame: pl.DataFrame, units: pl.DataFrame, rng):
             "engagement_type": "ordinaer",
             "org_unit_id": src["org_unit_id"],
             "workplace_type": wtype["workplace_type"],
-            "weekly_hours": _hours("ordinaer", n, rng),
+            "weekly_hours": weekly_hours_for("ordinaer", n, rng),
             "start_day": start,
             "end_day": start + rng.exponential(6 * YEAR, n).astype(np.int64),
             "end_reason": choice(rng, list(KINDS[0].reasons), list(KINDS[0].reasons.values()), n),

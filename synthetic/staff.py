@@ -101,7 +101,7 @@ INCLUSION_TITLES = [("3F", "Servicemedarbejder"), ("FOA", "Køkkenhjælper"),
 FIXED_TERM = {"elev", "loentilskud", "saerlige_vilkaar"}
 
 
-def _hours(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
+def weekly_hours_for(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
     half_hours = lambda lo, hi: np.round(rng.uniform(lo, hi, n) * 2) / 2  # noqa: E731
     if kind == "ordinaer":
         return np.where(rng.random(n) < 0.55, 37.0, half_hours(20, 32))
@@ -160,7 +160,7 @@ def draw_kind(
             "engagement_type": kind.etype,
             "org_unit_id": units["org_unit_id"].to_numpy()[unit_idx],
             "workplace_type": units["workplace_type"].to_numpy()[unit_idx],
-            "weekly_hours": _hours(kind.name, n, rng),
+            "weekly_hours": weekly_hours_for(kind.name, n, rng),
             "start_day": start.astype(np.int64),
             "end_day": end.astype(np.int64),
             "end_reason": reason,
