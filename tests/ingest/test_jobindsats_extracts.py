@@ -320,3 +320,12 @@ def test_file_name_table_id_wins_over_a_title_line(tmp_path: Path):
         encoding="utf-8",
     )
     assert parse_extract(path).table_ids == ["Y07A07"]
+
+
+def test_windows_1252_and_tab_separated_exports(tmp_path: Path):
+    path = tmp_path / "Y07A02_gammel.csv"
+    path.write_bytes("Område\tPeriode\tAntal personer\nÆrø\t2024M01\t1.234\n".encode("cp1252"))
+    facts = read_extract(path)
+    assert facts.select("area_name", "municipality_code", "value").rows() == [
+        ("Ærø", "492", 1234.0)
+    ]
