@@ -40,10 +40,20 @@ def _facts():
     for name, code, level, values in AREAS:
         for month, value in values.items():
             yield (
-                "Y07A02", MEASURE, name, code, level, f"2025M{month:02d}", "month",
-                date(2025, month, 1), MONTH_END[month], "{}", value, value is None,
+                "Y07A02",
+                MEASURE,
+                name,
+                code,
+                level,
+                f"2025M{month:02d}",
+                "month",
+                date(2025, month, 1),
+                MONTH_END[month],
+                "{}",
+                value,
+                value is None,
                 "Y07A02_2025.csv",
-            )  # fmt: skip
+            )
 
 
 def _benchmark():
@@ -54,11 +64,23 @@ def _benchmark():
             rank, n = RANKS[month][code], N[month]
             national = AREAS[0][3][month]
             yield (
-                "Y07A02", MEASURE, f"2025M{month:02d}", "month", date(2025, month, 1),
-                MONTH_END[month], "{}", code, name, value, value is None, rank, n,
-                None if rank is None else 100.0 * (n - rank) / (n - 1), national,
+                "Y07A02",
+                MEASURE,
+                f"2025M{month:02d}",
+                "month",
+                date(2025, month, 1),
+                MONTH_END[month],
+                "{}",
+                code,
+                name,
+                value,
+                value is None,
+                rank,
+                n,
+                None if rank is None else 100.0 * (n - rank) / (n - 1),
+                national,
                 None if value is None else value - national,
-            )  # fmt: skip
+            )
 
 
 @pytest.fixture(scope="module")
