@@ -133,7 +133,7 @@ def bench(employees: int, work_dir: Path) -> dict:
     started = time.perf_counter()
     run_dbt("run", database=database, as_of=AS_OF, target_path=target, select=["+fct_sickness"])
     elapsed = time.perf_counter() - started
-    with duckdb.connect(str(database), read_only=True) as conn:
+    with duckdb.connect(str(database)) as conn:  # dbt's in-process connection is read-write
         mart_rows = conn.execute("select count(*) from marts.fct_sickness").fetchall()[0][0]
     return {
         "employees": employees,
