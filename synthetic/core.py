@@ -60,13 +60,20 @@ def choice(rng: np.random.Generator, codes: list[str], probs: list[float], n: in
 
 
 def ensure_codes(values: np.ndarray, codes: list[str], eligible: np.ndarray) -> np.ndarray:
-    """Overwrite the last eligible rows with codes that are missing, so every code occurs even
-    in a tiny municipality (tests and the demo rely on every code being present)."""
+    """Overwrite eligible rows with codes that are missing among them, so every code occurs even
+    in a tiny municipality. Only rows whose value also occurs elsewhere are overwritten, so no
+    other code disappears (a loop over the few missing codes, not over rows)."""
     values = values.copy()
-    missing = [c for c in codes if not (values == c).any()]
-    slots = np.flatnonzero(eligible)
-    for code, slot in zip(missing, slots[-len(missing) :] if missing else [], strict=False):
-        values[slot] = code
+    eligible = np.asarray(eligible, dtype=bool)
+    for code in codes:
+        pool = values[eligible]
+        if (pool == code).any():
+            continue
+        keys = np.asarray([str(v) for v in pool]) if pool.dtype == object else pool.astype(str)
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        spare = np.flatnonzero(eligible)[counts[inverse] > 1]
+        if len(spare):
+            values[spare[-1]] = code
     return values
 
 

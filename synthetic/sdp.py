@@ -120,6 +120,7 @@ def build_events(s: Settings, cases: pl.DataFrame) -> pl.DataFrame:
     rows.append(_events(case2[conv], held[conv], "opfoelgningssamtale", None,
                         np.where(rng.random(conv.sum()) < 0.6, "afholdt", None)))  # fmt: skip
     canc = planned & cancelled & in_case(cancel_day)
+    cancel_code[canc] = ensure_codes(cancel_code[canc], CANCELLED, np.ones(canc.sum(), bool))
     rows.append(_events(case2[canc], cancel_day[canc], "opfoelgningssamtale", None,
                         cancel_code[canc]))  # fmt: skip
     vis = visit <= last

@@ -50,7 +50,7 @@ KINDS = [
          {"udloebet": .85, "opsagt": .15}),
     Kind("fleksjob", "fleksjob", 0.030, 8.0, 0, 0, (30, 60),
          {"opsagt": .4, "afskediget": .15, "pension": .25, "andet": .2}),
-    Kind("fleksjob_foer_2013", "fleksjob_foer_2013", 0.006, 15.0, 0, 0, (35, 55),
+    Kind("fleksjob_foer_2013", "fleksjob_foer_2013", 0.006, 15.0, 0, 0, (30, 45),
          {"opsagt": .4, "pension": .4, "andet": .2}),
     Kind("loentilskud", "loentilskud", 0.008, None, 120, 365, (22, 58),
          {"udloebet": .85, "opsagt": .1, "andet": .05}),
@@ -121,7 +121,7 @@ def draw_kind(
 ) -> pl.DataFrame:
     """Stock at the start of the data period plus hires during it, for one kind."""
     ds, t_days = s.start_day, s.as_of_day - s.start_day + 1
-    stock = max(1, round(s.employees * kind.share))
+    stock = max(2, round(s.employees * kind.share))
     if kind.mean_years is not None:
         mean_days = kind.mean_years * YEAR
         hires = 0 if kind.name == "fleksjob_foer_2013" else round(stock * t_days / mean_days)
