@@ -16,6 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.audit import mask_cpr
+
 CHUNK_BYTES = 1 << 22
 ROW_NUMBER = "_row_number"
 
@@ -101,7 +103,8 @@ def read_batches(csv: CsvFile, batch_rows: int) -> Iterator[pl.DataFrame]:
         yield from scan_csv(csv).collect_batches(chunk_size=batch_rows)
     except pl.exceptions.PolarsError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise FileProblem(f"{csv.path.name}: kan ikke læses som CSV ({first})") from exc
+        # polars quotes the offending cell: mask it, the message is printed and logged
+        raise FileProblem(f"{csv.path.name}: kan ikke læses som CSV ({mask_cpr(first)})") from exc
 
 
 def masked_row(csv: CsvFile) -> pl.Expr:
