@@ -44,6 +44,31 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         warnings.warn(f"dbt parse failed, Dagster tests will fail: {exc}", stacklevel=1)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Make `--dist loadgroup` group again under pytest 9.
+
+    pytest-xdist 3.8 tags each item's nodeid with `@<xdist_group>` by assigning `item._nodeid`;
+    pytest 9 reads the nodeid from `item._id` instead, so the tag is lost and grouped tests are
+    spread over workers (each building its own session fixtures). Re-apply the tag here, in the
+    workers, where xdist's own hook ran.
+    """
+    if not config.getoption("loadgroup", default=False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
+
+
 @dataclass(frozen=True)
 class DemoWarehouse:
     landing: Path
