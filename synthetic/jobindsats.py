@@ -175,6 +175,8 @@ def write_ptvc01_v2(s: Settings, path: Path, rng) -> int:
     ]
     payload = [
         {
+            "TableID": "PTVC01",
+            "Title": f"PTVC01: Aktiverede ({SYNTHETIC_NOTE})",
             "Variables": [
                 {"Name": "Area", "Label": "Område"},
                 {"Name": "Period", "Label": "Periode"},
@@ -205,6 +207,8 @@ def write_y14d03_v3(s: Settings, path: Path, rng) -> int:
         )  # fmt: skip
     ]
     payload = {
+        "table_id": "Y14D03",
+        "title": f"Y14D03: Virksomhedsrettede tilbud ({SYNTHETIC_NOTE})",
         "columns": [
             "Område",
             "Periode",

@@ -17,7 +17,7 @@ def readme_text(s: Settings, written: dict[str, int], bad: list[tuple[str, objec
         f"{README_MARKER} – ikke rigtige personer, arbejdspladser eller tal.",
         "",
         f"Syntetisk kommune: {s.municipality_name} Kommune (kode {s.municipality_code}).",
-        "Skrevet af Rummelig's generator (synthetic/), deterministisk ud fra parametrene:",
+        "Skrevet af Rummeligs generator (synthetic/), deterministisk ud fra parametrene:",
         f"  seed={s.seed} employees={s.employees} start={s.start.isoformat()} "
         f"as_of={s.as_of.isoformat()}",
         "Alle CPR-numre er opdigtede (gyldig dato og århundredeciffer, ingen modulus 11-kontrol).",
