@@ -59,11 +59,14 @@ def _create_key_file(path: Path) -> None:
 
 
 def person_keys(digits: pl.Series, key: bytes) -> pl.Series:
-    """HMAC-SHA256 hex of each 10-digit CPR, computed once per distinct CPR."""
+    """HMAC-SHA256 hex of each 10-digit CPR, computed once per distinct CPR (then a join)."""
     distinct = digits.drop_nulls().unique()
-    hashed = [hmac.digest(key, cpr.encode("ascii"), "sha256").hex() for cpr in distinct]
-    lookup = dict(zip(distinct.to_list(), hashed, strict=True))
-    return digits.replace_strict(lookup, default=None, return_dtype=pl.String)
+    hashed = [hmac.digest(key, c.encode("ascii"), "sha256").hex() for c in distinct.to_list()]
+    lookup = pl.DataFrame({"cpr": distinct, "person_key": pl.Series(hashed, dtype=pl.String)})
+    frame = (
+        digits.rename("cpr").to_frame().join(lookup, on="cpr", how="left", maintain_order="left")
+    )
+    return frame["person_key"]
 
 
 def cpr_digits(cpr: pl.Expr) -> pl.Expr:
