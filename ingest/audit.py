@@ -58,7 +58,8 @@ def mask_cpr(text: str | None) -> str | None:
 def already_loaded(conn: duckdb.DuckDBPyConnection, file_name: str, sha256: str) -> bool:
     """True when exactly this content of this file was loaded before (a re-delivery is skipped)."""
     row = conn.execute(
-        "SELECT count(*) FROM audit.load_log WHERE file_name = ? AND sha256 = ? AND status = 'loaded'",
+        "SELECT count(*) FROM audit.load_log "
+        "WHERE file_name = ? AND sha256 = ? AND status = 'loaded'",
         [file_name, sha256],
     ).fetchone()
     return bool(row and row[0])

@@ -114,8 +114,18 @@ def masked_row(csv: CsvFile) -> pl.Expr:
     slip through in quarantine.
     """
     names = _unique_names(csv.columns)
-    joined = pl.concat_str([pl.col(n).fill_null("") for n in names], separator=csv.separator)
-    return mask_digits(joined)
+    cells = [_quoted(pl.col(n), csv.separator).fill_null("") for n in names]
+    return mask_digits(pl.concat_str(cells, separator=csv.separator))
+
+
+def _quoted(cell: pl.Expr, separator: str) -> pl.Expr:
+    """A cell as CSV writes it: quoted (quotes doubled) when it holds the separator or a quote."""
+    needs_quotes = cell.str.contains(f'[{separator}"\n]')
+    return (
+        pl.when(needs_quotes)
+        .then(pl.format('"{}"', cell.str.replace_all('"', '""', literal=True)))
+        .otherwise(cell)
+    )
 
 
 def mask_digits(text: pl.Expr) -> pl.Expr:

@@ -136,6 +136,7 @@ def load_registers(
                 progress(message)
             continue
         spec = REGISTERS[register]
+        csv = None
         try:
             csv = inspect_csv(path, spec.required)
             if staged_sha(conn, path.name) == csv.sha256:
@@ -153,7 +154,7 @@ def load_registers(
                 continue
             results.append(_stage_file(conn, spec, csv, key, progress))
         except FileProblem as problem:
-            sha = None
+            sha = csv.sha256 if csv else None
             results.append(
                 FileResult(path.name, "registers", register, sha, "failed", message=str(problem))
             )

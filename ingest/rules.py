@@ -202,7 +202,9 @@ def read_targets(path: Path | None) -> pl.DataFrame:
         try:
             value = float(cells["target_value"].replace(",", "."))
         except ValueError as exc:
-            raise RulesError(f"{where}: target_value '{cells['target_value']}' is no number") from exc
+            raise RulesError(
+                f"{where}: target_value '{cells['target_value']}' is no number"
+            ) from exc
         rows.append(
             {
                 "kpi": cells["kpi"],
