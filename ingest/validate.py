@@ -152,7 +152,7 @@ def _problems(spec: RegisterSpec) -> list[Problem]:
         if col.kind in INVALID_REASON:
             problems.append(
                 Problem(
-                    value.is_not_null() & parsed.is_null(),
+                    _invalid(col.name),
                     col.name,
                     severity,
                     INVALID_REASON[col.kind],
@@ -197,12 +197,20 @@ def _problems(spec: RegisterSpec) -> list[Problem]:
     return problems
 
 
-def _nulled(col: Col) -> pl.Expr:
+def _invalid(name: str) -> pl.Expr:
+    return pl.col(_value(name)).is_not_null() & pl.col(_parsed(name)).is_null()
+
+
+def _nulled(col: Col, spec: RegisterSpec) -> pl.Expr:
     """The loaded value: warnings null the cell; an empty s56 means false (E13)."""
     parsed = pl.col(_parsed(col.name))
     out_of_range = _out_of_range(col, parsed)
     if out_of_range is not None:
         parsed = pl.when(~out_of_range).then(parsed)
+    if spec.name == "org_units" and col.name == "inclusion_approved_from":
+        # An unreadable approval end must not become an open-ended approval (cf. E1a): the
+        # whole approval period is dropped, so the unit counts as not approved.
+        parsed = pl.when(~_invalid("inclusion_approved_to")).then(parsed)
     if col.kind == "bool":
         parsed = parsed.fill_null(False)
     return parsed.alias(col.name)
@@ -250,7 +258,9 @@ def validate_batch(
     ).select([pl.col(c).cast(t) for c, t in QUARANTINE_SCHEMA.items()])
 
     good = frame.filter(~pl.col("__error"))
-    rows = good.select([_nulled(c) for c in spec.columns] + [pl.col(ROW_NUMBER).cast(pl.Int32)])
+    rows = good.select(
+        [_nulled(c, spec) for c in spec.columns] + [pl.col(ROW_NUMBER).cast(pl.Int32)]
+    )
     if "cpr" in rows.columns:
         # The CPR column is dropped here, before any frame reaches DuckDB (DOMAIN.md §7).
         rows = rows.with_columns(

@@ -34,12 +34,14 @@ D;Daginstitution;K;2345678901;daginstitution;;2024-06-01;2024-05-31
 E;Løs enhed;ZZ;;;;;
 X1;Ring 1;X2;;;;;
 X2;Ring 2;X1;;;;;
+F;Fritid;A;3456789012;kultur_fritid;;2024-01-01;engang
 """
 )
 # rows:                         1 K ok (root without P-number → no_workplace)
 # 2 A ok  3 A1 ok  4 B missing name  5 C bad p_number + unknown type + bad date (warnings),
 # no P-number above C → no_workplace  6 D to before from  7 E unknown parent → own root, no
-# workplace  8/9 X1, X2 a cycle → both roots, no workplace
+# workplace  8/9 X1, X2 a cycle → both roots, no workplace  10 F unreadable approval end → the
+# whole approval period is dropped (warning), not turned into an open-ended approval
 
 ENGAGEMENTS = (
     header(
@@ -164,16 +166,18 @@ def test_org_units(loaded):
         (8, "p_number", "warning", "no_workplace"),
         (9, "parent_id", "warning", "parent_cycle"),
         (9, "p_number", "warning", "no_workplace"),
+        (10, "inclusion_approved_to", "warning", "invalid_date"),
     }
-    assert ids(conn, "org_units", "org_unit_id") == ["K", "A", "A1", "C", "E", "X1", "X2"]
+    assert ids(conn, "org_units", "org_unit_id") == ["K", "A", "A1", "C", "E", "X1", "X2", "F"]
     got = conn.execute(
         """SELECT org_unit_id, parent_id, p_number, workplace_type, inclusion_approved_from
-           FROM raw.org_units WHERE org_unit_id IN ('A', 'C', 'E', 'X1') ORDER BY 1"""
+           FROM raw.org_units WHERE org_unit_id IN ('A', 'C', 'E', 'F', 'X1') ORDER BY 1"""
     ).fetchall()
     assert got == [
         ("A", "K", "1234567890", "skole", date(2024, 1, 1)),
         ("C", "K", None, None, None),  # warnings null the cells, the row loads
         ("E", None, None, None, None),  # unknown parent → its own root
+        ("F", "A", "3456789012", "kultur_fritid", None),  # approval dropped, not open-ended
         ("X1", None, None, None, None),  # cycle cut
     ]
 
@@ -306,5 +310,5 @@ def test_rows_read_equals_loaded_plus_quarantined_for_every_file(loaded):
     # hand count: engagements 12 rows, E1 and E10 load; absences 11 rows, 4 load
     assert counts["engagements.csv"] == (12, 2, 10)
     assert counts["absences.csv"] == (11, 4, 7)
-    assert counts["org_units.csv"] == (9, 7, 2)
+    assert counts["org_units.csv"] == (10, 8, 2)
     assert counts["sdp_events.csv"] == (6, 2, 4)
