@@ -209,3 +209,15 @@ def test_masked_row_quotes_cells_that_hold_the_separator(tmp_path):
         load(conn, tmp_path)
         (masked,) = conn.execute("SELECT DISTINCT row_masked FROM audit.quarantine").fetchone()
     assert masked == 'E1,010190-****,A,ordinaer,"37,5",2024-13-01,"Leder, ""SFO"""'
+
+
+def test_windows_line_endings(tmp_path):
+    text = "org_unit_id;name;p_number\r\nK;Kommunen;\r\nA;Skolen;1234567890\r\n"
+    write(tmp_path, "org_units.csv", text)
+    with duckdb.connect() as conn:
+        load(conn, tmp_path)
+        got = conn.execute(
+            "SELECT org_unit_id, name, p_number FROM raw.org_units ORDER BY 1"
+        ).fetchall()
+        assert problems(conn, "org_units") == {(1, "p_number", "warning", "no_workplace")}
+    assert got == [("A", "Skolen", "1234567890"), ("K", "Kommunen", None)]

@@ -100,3 +100,8 @@ def test_no_cpr_in_any_text_column_of_any_table(landing, tmp_path):
     # the quarantine keeps the raw rows, with CPR digits masked as DDMMYY-****
     assert ("E2,020285-****,NOPE,ordinaer,37,2024-01-01,",) in masked
     assert ("E4,290200-****,A,ordinaer,99,2024-01-01,note 111111-****",) in masked
+
+
+def test_missing_config_file_is_an_ingest_error(landing):
+    with duckdb.connect() as conn, pytest.raises(IngestError, match="Regelfilen findes ikke"):
+        load_landing(conn, landing, config_path=landing / "nope.yml")
