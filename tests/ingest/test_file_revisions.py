@@ -206,3 +206,40 @@ def test_a_quarantine_larger_than_a_row_group_is_readable_in_the_same_connection
     assert results["absences.csv"].rows_quarantined == n
     assert sample == [("dangling_reference", "S0;E9;barsel;2025-01-01")]
     assert per_reason == [("dangling_reference", n)]
+
+
+def test_batches_keep_row_numbers_and_find_duplicates_across_batches(tmp_path, monkeypatch):
+    monkeypatch.setattr("ingest.registers.BATCH_ROWS", 2)
+    write(tmp_path, "org_units.csv", ORG_UNITS)
+    write(
+        tmp_path,
+        "engagements.csv",
+        HEADER
+        + "E1;0101901234;A;ordinaer;37;2025-01-01\n"  # batch 1, replaced by row 5
+        + "E2;0101901234;A;ordinaer;37;2025-01-01\n"  # batch 1
+        + "E3;0101901234;A;ordinaer;37;2025-13-01\n"  # batch 2, invalid date
+        + "E4;0101901234;A;ordinaer;37;2025-01-01\n"  # batch 2
+        + "E1;0101901234;A;ordinaer;10;2025-01-01\n",  # batch 3
+    )
+    messages: list[str] = []
+    with duckdb.connect() as conn:
+        results = load_registers(conn, tmp_path, messages.append)
+        got = conn.execute(
+            "SELECT engagement_id, weekly_hours, _row_number FROM raw.engagements ORDER BY 1"
+        ).fetchall()
+        assert problems(conn, "engagements") == {
+            (1, "engagement_id", "error", "duplicate_key_in_file"),
+            (3, "start_date", "error", "invalid_date"),
+        }
+    assert got == [("E1", 10.0, 5), ("E2", 37.0, 2), ("E4", 37.0, 4)]
+    assert [m for m in messages if m.startswith("engagements.csv") and "læst" in m] == [
+        "engagements.csv: 2 rækker læst …",
+        "engagements.csv: 4 rækker læst …",
+        "engagements.csv: 5 rækker læst …",
+    ]
+    engagements = next(r for r in results if r.file_name == "engagements.csv")
+    assert (engagements.rows_read, engagements.rows_loaded, engagements.rows_quarantined) == (
+        5,
+        3,
+        2,
+    )
