@@ -167,6 +167,7 @@ def report(ctx: click.Context, name: str, database: Path, period: str, out: Path
 def demo(out: Path, employees: int, seed: int, as_of: date | None) -> None:
     started = time.monotonic()
     as_of = as_of or date.today()
+    out = out.resolve()  # print absolute paths: the user asked where everything is
     landing, database, reports_dir = out / "landing", out / "rummelig.duckdb", out / "reports"
     _synth(landing, seed=seed, employees=employees, start=None, as_of=as_of)
     _build(landing, database, as_of=as_of, config=None)
