@@ -14,7 +14,7 @@ from ingest.audit import FileResult, write_load_log
 from ingest.build import build_registers
 from ingest.csv_reader import CsvFile, FileProblem, inspect_csv, masked_rows_of, read_batches
 from ingest.errors import IngestError
-from ingest.pseudonym import pseudonym_key
+from ingest.pseudonym import key_file_path, pseudonym_key
 from ingest.raw_schema import create_raw_schema
 from ingest.register_specs import REGISTERS, RegisterSpec, register_of
 from ingest.staging import (
@@ -116,7 +116,13 @@ def load_registers(
         raise IngestError(f"Mappen med registre findes ikke: {registers_dir}")
     create_raw_schema(conn)
     create_staging(conn)
-    key = pseudonym_key()
+    try:
+        key = pseudonym_key()
+    except (OSError, ValueError) as exc:
+        raise IngestError(
+            f"Pseudonymiseringsnøglen kan ikke læses eller oprettes ({key_file_path()}: {exc}); "
+            "sæt RUMMELIG_PSEUDONYM_KEY eller RUMMELIG_PSEUDONYM_KEY_FILE"
+        ) from exc
     try:
         check_key(conn, key)
     except KeyMismatch as exc:

@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from ingest.errors import IngestError
 from ingest.pseudonym import cpr_birth_date, cpr_digits, pseudonym_key
 from tests.ingest.landing_helpers import ORG_UNITS, TEST_SECRET, load, problems, write
 
@@ -125,3 +126,12 @@ def test_environment_secret_wins_over_key_file(tmp_path, monkeypatch):
     monkeypatch.setenv("RUMMELIG_PSEUDONYM_KEY_FILE", str(tmp_path / "unused.key"))
     assert pseudonym_key() == TEST_SECRET.encode("utf-8")
     assert not (tmp_path / "unused.key").exists()
+
+
+def test_key_file_that_cannot_be_created_is_a_clean_ingest_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("RUMMELIG_PSEUDONYM_KEY", raising=False)
+    (tmp_path / "not-a-folder").write_text("x")
+    monkeypatch.setenv("RUMMELIG_PSEUDONYM_KEY_FILE", str(tmp_path / "not-a-folder" / "k.key"))
+    write(tmp_path / "registers", "org_units.csv", ORG_UNITS)
+    with duckdb.connect() as conn, pytest.raises(IngestError, match="not-a-folder"):
+        load(conn, tmp_path / "registers")
