@@ -106,6 +106,34 @@ def _landing_files(registers_dir: Path) -> list[Path]:
     )
 
 
+def _load_file(
+    conn: duckdb.DuckDBPyConnection, path: Path, key: bytes, progress: Progress
+) -> FileResult | None:
+    """Stage one landing file; None for a file that is no register file at all (README …)."""
+    register = register_of(path.name)
+    if register is None:
+        if path.suffix.lower() != ".csv":
+            return None
+        message = f"{path.name}: ukendt register (filnavnet skal begynde med et registernavn)"
+        progress(message)
+        return FileResult(path.name, "registers", None, None, "failed", message=message)
+    spec = REGISTERS[register]
+    csv = None
+    try:
+        csv = inspect_csv(path, spec.required)
+        if staged_sha(conn, path.name) == csv.sha256:
+            progress(f"{path.name}: allerede indlæst, springes over")
+            return FileResult(
+                path.name, "registers", register, csv.sha256, "skipped",
+                message="allerede indlæst med samme indhold",
+            )  # fmt: skip
+        return _stage_file(conn, spec, csv, key, progress)
+    except FileProblem as problem:
+        progress(f"FEJL {problem}")
+        sha = csv.sha256 if csv else None
+        return FileResult(path.name, "registers", register, sha, "failed", message=str(problem))
+
+
 def load_registers(
     conn: duckdb.DuckDBPyConnection, registers_dir: Path, progress: Progress | None = None
 ) -> list[FileResult]:
@@ -128,43 +156,8 @@ def load_registers(
     except KeyMismatch as exc:
         raise IngestError(str(exc)) from exc
 
-    results: list[FileResult] = []
-    for path in _landing_files(registers_dir):
-        register = register_of(path.name)
-        if register is None:
-            if path.suffix.lower() == ".csv":
-                message = (
-                    f"{path.name}: ukendt register (filnavnet skal begynde med et registernavn)"
-                )
-                results.append(
-                    FileResult(path.name, "registers", None, None, "failed", message=message)
-                )
-                progress(message)
-            continue
-        spec = REGISTERS[register]
-        csv = None
-        try:
-            csv = inspect_csv(path, spec.required)
-            if staged_sha(conn, path.name) == csv.sha256:
-                results.append(
-                    FileResult(
-                        path.name,
-                        "registers",
-                        register,
-                        csv.sha256,
-                        "skipped",
-                        message="allerede indlæst med samme indhold",
-                    )  # fmt: skip
-                )
-                progress(f"{path.name}: allerede indlæst, springes over")
-                continue
-            results.append(_stage_file(conn, spec, csv, key, progress))
-        except FileProblem as problem:
-            sha = csv.sha256 if csv else None
-            results.append(
-                FileResult(path.name, "registers", register, sha, "failed", message=str(problem))
-            )
-            progress(f"FEJL {problem}")
+    results = [_load_file(conn, path, key, progress) for path in _landing_files(registers_dir)]
+    results = [r for r in results if r is not None]
 
     if needs_build(conn):
         progress("registre: genopbygger raw-tabeller …")
