@@ -55,7 +55,10 @@ class BuildOutcome:
     def failure_message(self) -> str:
         """One clear line saying why the build failed."""
         if self.blocking_failures:
-            names = ", ".join(c.label for c in self.blocking_failures)
+            labels = [c.label for c in self.blocking_failures]
+            names = ", ".join(labels[:3]) + (
+                f" og {len(labels) - 3} flere" if len(labels) > 3 else ""
+            )
             return f"Bygget stoppede: blokerende kontrol fejlede ({names})."
         if self.errors:
             return "Bygget fejlede: " + self.errors[0].splitlines()[0]

@@ -32,6 +32,10 @@ def test_failure_line_names_the_blocking_check_first(tmp_path):
     assert outcome.failure_message() == (
         "Bygget stoppede: blokerende kontrol fejlede (raw/engagements/raw_engagements)."
     )
+    many = [CheckOutcome("a", f"t{i}", False, True, "dbt") for i in range(5)]
+    assert _outcome(tmp_path / "w.duckdb", many).failure_message() == (
+        "Bygget stoppede: blokerende kontrol fejlede (a/t0, a/t1, a/t2 og 2 flere)."
+    )
     only_dbt = _outcome(
         tmp_path / "w.duckdb", [warning], ["dbt build fejlede: model.x: error\nmore"]
     )
