@@ -1,0 +1,83 @@
+"""Every demo HTML report rendered by headless Chromium with the network cut off: the charts
+must show up on screen, not just be present in the source.
+
+The proof is a pixel count: the chart palette's colours in a screenshot of the report, minus the
+same count for the report with its SVG charts removed. Chromium comes from Debian (`make test`
+installs it when it can); without it the test skips, unless RUMMELIG_REQUIRE_BROWSER=1 (set by
+.ci/run) turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from reports.charts import PALETTE
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Colours that only the charts use: the palette without black and grey (text and axes).
+CHART_RGB = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in PALETTE[:6]]
+MIN_CHART_PIXELS = 500  # a single 760 px wide line series alone draws more than this
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    if CHROMIUM is None:
+        if os.environ.get("RUMMELIG_REQUIRE_BROWSER") == "1":
+            pytest.fail("RUMMELIG_REQUIRE_BROWSER=1 but no chromium on PATH")
+        pytest.skip("no chromium on PATH (apt-get install chromium)")
+    return CHROMIUM
+
+
+def _screenshot(browser: str, html: Path, png: Path) -> None:
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            # Offline: every request that is not a local file goes to a closed port.
+            "--proxy-server=http://127.0.0.1:9",
+            "--proxy-bypass-list=<-loopback>",
+            "--window-size=1200,5000",
+            f"--screenshot={png}",
+            html.as_uri(),
+        ],
+        check=True,
+        timeout=120,
+        capture_output=True,
+        cwd=png.parent,
+    )
+
+
+def _chart_pixels(png: Path) -> int:
+    from PIL import Image
+
+    with Image.open(png) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 24)
+    wanted = set(CHART_RGB)
+    return sum(count for count, rgb in colours if rgb in wanted)
+
+
+def test_every_report_shows_its_charts_offline(demo_warehouse, chromium, tmp_path):
+    html_files = sorted(demo_warehouse.reports.glob("*.html"))
+    assert {p.name.split("_")[0] for p in html_files} >= {"inklusion", "kvote", "sygefravaer"}
+    for html in html_files:
+        source = html.read_text(encoding="utf-8")
+        without_charts = tmp_path / f"nochart_{html.name}"
+        without_charts.write_text(re.sub(r"<svg\b.*?</svg>", "", source, flags=re.S), "utf-8")
+
+        shot, control = tmp_path / f"{html.stem}.png", tmp_path / f"{html.stem}_nochart.png"
+        _screenshot(chromium, html, shot)
+        _screenshot(chromium, without_charts, control)
+
+        drawn = _chart_pixels(shot) - _chart_pixels(control)
+        assert drawn >= MIN_CHART_PIXELS, f"{html.name}: only {drawn} chart pixels on screen"
