@@ -438,6 +438,22 @@ class ReportSpec:
     options: dict[str, str] = field(default_factory=dict)  # option name → Danish help text
 
 
+def reject_options(report: str, options: dict) -> None:
+    """A report refuses options it does not know (those given a value), naming them."""
+    unknown = sorted(k for k, v in options.items() if v is not None)
+    if unknown:
+        raise ReportError(f"Rapporten {report} kender ikke tilvalget {', '.join(unknown)}.")
+
+
+def write_report(
+    out_dir: Path, stem: str, template: str, context: dict, sheets: list[Sheet]
+) -> list[Path]:
+    """A report's pair of files: out_dir/<stem>.html (from `template`) and out_dir/<stem>.xlsx."""
+    out_dir = Path(out_dir)
+    html = render_html(template, context, out_dir / f"{stem}.html")
+    return [html, write_xlsx(out_dir / f"{stem}.xlsx", sheets)]
+
+
 # Re-exported so report modules import everything from here (imported last: they use the above).
 from reports.charts import svg_bar_chart, svg_line_chart  # noqa: E402
 from reports.xlsx import Column, Sheet, write_xlsx  # noqa: E402
@@ -470,11 +486,13 @@ __all__ = [
     "parse_period",
     "protect",
     "protect_total",
+    "reject_options",
     "render_html",
     "report_meta",
     "resolve_period",
     "suppress",
     "svg_bar_chart",
     "svg_line_chart",
+    "write_report",
     "write_xlsx",
 ]

@@ -28,12 +28,12 @@ from reports.common import (
     label,
     protect,
     protect_total,
-    render_html,
+    reject_options,
     report_meta,
     resolve_period,
     svg_bar_chart,
     svg_line_chart,
-    write_xlsx,
+    write_report,
 )
 
 PLACEMENT_SCHEMES = [
@@ -359,15 +359,11 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
 
 
 def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **options) -> list[Path]:
-    unknown = {k for k, v in options.items() if v is not None}
-    if unknown:
-        raise ReportError(
-            f"Rapporten inklusion kender ikke tilvalget {', '.join(sorted(unknown))}."
-        )
+    reject_options("inklusion", options)
     c = build_content(conn, period)
-    out_dir = Path(out_dir)
-    stem = f"inklusion_{c['period'].code}"
-    html = render_html(
+    return write_report(
+        out_dir,
+        f"inklusion_{c['period'].code}",
         "inklusion.html",
         {
             **c,
@@ -383,10 +379,8 @@ def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **opt
                 ("starter-ophoer", "Starter og ophør"),
             ],
         },
-        out_dir / f"{stem}.html",
+        xlsx_sheets(c),
     )
-    xlsx = write_xlsx(out_dir / f"{stem}.xlsx", xlsx_sheets(c))
-    return [html, xlsx]
 
 
 REPORT = ReportSpec(

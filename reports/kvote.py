@@ -1,8 +1,10 @@
 """Kvoterapport: the 1:5 quota, rimelighedskrav, karens and approval per workplace (issue 3).
 
 Reads marts.fct_quota_status, marts.fct_quota_breaches, marts.fct_inclusion_reconciliation and
-marts.dim_org_unit. Quota figures are about workplaces, not health data, so nothing is
-suppressed; no person_key, placement_id or engagement_id leaves this module.
+marts.dim_org_unit. The workplace figures are the operands of the quota rule and are shown
+exactly (hiding a small extraordinary count is futile: it equals allowed − headroom). No person
+and no personal attribute is shown: no person_key, placement_id or engagement_id, and no scheme
+on a breach row, so no table counts persons by an attribute that small-cell suppression protects.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from pathlib import Path
 import duckdb
 
 from reports.common import (
-    SCHEME_DA,
     WORKPLACE_TYPE_DA,
     Column,
     ReportError,
@@ -22,11 +23,11 @@ from reports.common import (
     Sheet,
     fmt_date,
     label,
-    render_html,
+    reject_options,
     report_meta,
     resolve_period,
     svg_line_chart,
-    write_xlsx,
+    write_report,
 )
 
 BREACH_DA = {
@@ -95,11 +96,12 @@ def load_trend(conn: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def load_breaches(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[dict]:
-    """Breaches of placements that started in [start, end], without any person identifier."""
+    """Breaches of placements that started in [start, end], without any person identifier and
+    without the scheme (a person's scheme, e.g. fleksjob, is a personal attribute)."""
     return _records(
         conn,
         """
-        select coalesce(u.name, b.workplace_id) as workplace_name, u.area, b.scheme,
+        select coalesce(u.name, b.workplace_id) as workplace_name, u.area,
                b.start_date, b.breach_type, b.detail,
                -- a number per placement inside this list only, to count distinct placements
                dense_rank() over (order by b.placement_id) as placement_no
@@ -153,7 +155,6 @@ def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
     flagged = [r for r in status if is_flagged(r)]
     breaches = load_breaches(conn, period.start, period.clipped_end(as_of))
     for b in breaches:
-        b["scheme_label"] = label(b["scheme"], SCHEME_DA)
         b["breach_label"] = BREACH_DA.get(b["breach_type"], b["breach_type"])
     by_type = Counter(b["breach_type"] for b in breaches)
     by_workplace: dict[str, Counter] = {}
@@ -242,7 +243,8 @@ def notes(c: dict) -> list[str]:
         "Listen over arbejdspladser viser dem, der er over eller på kvoten med ekstraordinært "
         "ansatte, over rimelighedskravet, i karens, eller har ekstraordinært ansatte uden "
         "godkendelse. Alle arbejdspladser står i Excel-filen.",
-        "Tallene handler om arbejdspladser og skjules derfor ikke; rapporten viser ingen personer.",
+        "Tallene handler om arbejdspladsernes bemanding og skjules derfor ikke; rapporten viser "
+        "ingen personer og ikke det enkelte forløbs ordning.",
     ]
 
 
@@ -316,7 +318,6 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
                 Column("Startdato", "date"),
                 Column("Arbejdsplads", "text"),
                 Column("Område", "text"),
-                Column("Ordning", "text"),
                 Column("Brud", "text"),
                 Column("Forklaring", "text", 70),
             ],
@@ -325,7 +326,6 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
                     b["start_date"],
                     b["workplace_name"],
                     b["area"],
-                    b["scheme_label"],
                     b["breach_label"],
                     b["detail"],
                 )
@@ -364,13 +364,11 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
 
 
 def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **options) -> list[Path]:
-    unknown = {k for k, v in options.items() if v is not None}
-    if unknown:
-        raise ReportError(f"Rapporten kvote kender ikke tilvalget {', '.join(sorted(unknown))}.")
+    reject_options("kvote", options)
     c = build_content(conn, period)
-    out_dir = Path(out_dir)
-    stem = f"kvote_{c['period'].code}"
-    html = render_html(
+    return write_report(
+        out_dir,
+        f"kvote_{c['period'].code}",
         "kvote.html",
         {
             **c,
@@ -390,10 +388,8 @@ def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **opt
                 ("afstemning", "Afstemning HR ↔ jobcenter"),
             ],
         },
-        out_dir / f"{stem}.html",
+        xlsx_sheets(c),
     )
-    xlsx = write_xlsx(out_dir / f"{stem}.xlsx", xlsx_sheets(c))
-    return [html, xlsx]
 
 
 REPORT = ReportSpec(

@@ -26,11 +26,11 @@ from reports.common import (
     ReportSpec,
     Sheet,
     fmt_number,
-    render_html,
+    reject_options,
     report_meta,
     resolve_period,
     svg_line_chart,
-    write_xlsx,
+    write_report,
 )
 
 GROUPS = ("alle", "ordinaere", "inklusion")
@@ -297,15 +297,11 @@ def method_sheet(c: dict) -> Sheet:
 
 def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **options) -> list[Path]:
     unit = options.pop("unit", None)
-    unknown = {k for k, v in options.items() if v is not None}
-    if unknown:
-        raise ReportError(
-            f"Rapporten sygefravaer kender ikke tilvalget {', '.join(sorted(unknown))}."
-        )
+    reject_options("sygefravaer", options)
     c = build_content(conn, period, unit)
-    out_dir = Path(out_dir)
-    stem = f"sygefravaer_{c['period'].code}" + (f"_{unit}" if unit else "")
-    html = render_html(
+    return write_report(
+        out_dir,
+        f"sygefravaer_{c['period'].code}" + (f"_{unit}" if unit else ""),
         "sygefravaer.html",
         {
             **c,
@@ -322,11 +318,8 @@ def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **opt
                 ("metode", "Metode"),
             ],
         },
-        out_dir / f"{stem}.html",
+        [*level_sheets(c), trend_sheet(c), method_sheet(c)],
     )
-    sheets = [*level_sheets(c), trend_sheet(c), method_sheet(c)]
-    xlsx = write_xlsx(out_dir / f"{stem}.xlsx", sheets)
-    return [html, xlsx]
 
 
 REPORT = ReportSpec(

@@ -25,12 +25,14 @@ from reports.common import (
     parse_period,
     protect,
     protect_total,
+    reject_options,
     render_html,
     report_meta,
     resolve_period,
     suppress,
     svg_bar_chart,
     svg_line_chart,
+    write_report,
     write_xlsx,
 )
 from reports.registry import all_reports, get_report
@@ -349,3 +351,17 @@ def test_nice_ticks(hi, integer, expected):
     from reports.charts import nice_ticks
 
     assert nice_ticks(0, hi, integer=integer) == pytest.approx(expected)
+
+
+def test_reject_options_names_the_unknown_ones_and_ignores_unset():
+    reject_options("kvote", {"unit": None})
+    with pytest.raises(ReportError, match=r"^Rapporten kvote kender ikke tilvalget a, b\.$"):
+        reject_options("kvote", {"b": "x", "a": 1, "c": None})
+
+
+def test_write_report_writes_the_html_and_xlsx_pair(tmp_path):
+    sheets = [Sheet("Ark", [Column("Tal", "int")], [(7,)])]
+    html, xlsx = write_report(tmp_path / "ud", "r_2025", "base.html", {"title": "Prøve"}, sheets)
+    assert (html.name, xlsx.name) == ("r_2025.html", "r_2025.xlsx")
+    assert "Prøve" in html.read_text(encoding="utf-8")
+    assert openpyxl.load_workbook(xlsx)["Ark"]["A2"].value == 7

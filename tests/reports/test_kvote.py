@@ -204,6 +204,24 @@ def test_render_writes_html_and_xlsx_without_person_identifiers(warehouse, tmp_p
     for secret in [*PERSON_KEYS, "pl-1", "pl-2", "pl-3", "E1", "P9"]:
         assert not re.search(rf"\b{re.escape(secret)}\b", html), secret
         assert not re.search(rf"\b{re.escape(secret)}\b", xlsx_text), secret
+    # A breach row names no scheme: one placement's scheme (e.g. fleksjob) is a personal attribute.
+    for scheme_label in ["Virksomhedspraktik", "Fleksjob", "Ordning"]:
+        assert scheme_label not in html and scheme_label not in xlsx_text, scheme_label
+
+
+def test_xlsx_workplace_sheet_equals_the_hand_status(warehouse, tmp_path):
+    paths = run_report("kvote", warehouse, period="2025", out_dir=tmp_path)
+    ws = openpyxl.load_workbook(paths[1])["Alle arbejdspladser"]
+    assert ws.freeze_panes == "A4"  # title, blank line, header on row 3
+    names = {u[0]: u[1] for u in UNITS}
+    got = {row[0]: row for row in ws.iter_rows(min_row=4, values_only=True)}
+    assert set(got) == {names[wp] for wp in STATUS_ASOF}
+    for wp, (o, fte, x, allowed, head, _, sc, sa, _, _, until, approved) in STATUS_ASOF.items():
+        row = got[names[wp]]
+        karens = row[11].date() if isinstance(row[11], datetime) else row[11]
+        assert (row[2], row[3], row[4], row[5], row[6]) == (o, fte, x, allowed, head), wp
+        assert (row[8], row[9]) == (pytest.approx(sc), sa), wp
+        assert (karens, row[12]) == (until or "–", "Ja" if approved else "Nej"), wp
 
 
 def test_period_outside_the_data_window_is_refused(warehouse):
