@@ -13,50 +13,27 @@ with engagements as (
     from {{ ref('int_engagements') }}
 ),
 
-periods as (
-    select period_type, period_start, period_end, count_start, count_end
-    from {{ ref('int_periods') }}
-),
-
-calendar as (
-    select date_day, working_day_idx from {{ ref('int_calendar') }}
-),
-
-period_overlaps as (
-    select
-        engagements.engagement_id,
-        engagements.person_key,
-        engagements.org_unit_id,
-        engagements.staff_group,
-        engagements.daily_hours,
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        greatest(engagements.start_date, periods.count_start) as active_from,
-        least(engagements.observed_end_date, periods.count_end) as active_to
-    from engagements
-    inner join periods
-        on engagements.start_date <= periods.count_end
-        and engagements.observed_end_date >= periods.count_start
+parts as (
+    {{ interval_period_parts(
+        'engagements', 'start_date', 'observed_end_date',
+        ['engagement_id', 'person_key', 'org_unit_id', 'staff_group', 'daily_hours']
+    ) }}
 ),
 
 final as (
     select
-        period_overlaps.engagement_id,
-        period_overlaps.person_key,
-        period_overlaps.org_unit_id,
-        period_overlaps.staff_group,
-        period_overlaps.period_type,
-        period_overlaps.period_start,
-        period_overlaps.period_end,
-        period_overlaps.active_from,
-        period_overlaps.active_to,
-        last_day_idx.working_day_idx - day_before.working_day_idx as working_days,
-        period_overlaps.daily_hours
-        * (last_day_idx.working_day_idx - day_before.working_day_idx) as contracted_hours
-    from period_overlaps
-    inner join calendar as last_day_idx on last_day_idx.date_day = period_overlaps.active_to
-    inner join calendar as day_before on day_before.date_day = period_overlaps.active_from - 1
+        engagement_id,
+        person_key,
+        org_unit_id,
+        staff_group,
+        period_type,
+        period_start,
+        period_end,
+        part_from as active_from,
+        part_to as active_to,
+        working_days,
+        daily_hours * working_days as contracted_hours
+    from parts
 )
 
 select * from final

@@ -17,13 +17,7 @@ eval_dates as (
 ),
 
 group_keys as (
-    select * from (
-        values
-        ('ordinaere', 'ordinaere'),
-        ('ordinaere', 'alle'),
-        ('inklusion', 'inklusion'),
-        ('inklusion', 'alle')
-    ) as t (staff_group, group_key)
+    {{ staff_group_keys() }}
 ),
 
 sick_intervals as (

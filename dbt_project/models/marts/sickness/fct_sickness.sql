@@ -28,13 +28,7 @@ ancestors as (
 ),
 
 group_keys as (
-    select * from (
-        values
-        ('ordinaere', 'ordinaere'),
-        ('ordinaere', 'alle'),
-        ('inklusion', 'inklusion'),
-        ('inklusion', 'alle')
-    ) as t (staff_group, group_key)
+    {{ staff_group_keys() }}
 ),
 
 engagement_periods as (
@@ -56,6 +50,23 @@ ended_spells as (
     where spells.is_ended
 ),
 
+-- Persons (E13) and persons_at_trigger (E14). A person with one (unit, group) pair in a period
+-- counts once in every unit above it and in 'alle': such persons are additive and roll up with
+-- the hours (own_facts). Persons with several pairs in a period (moved, two jobs, changed group)
+-- need a distinct count per subtree and group.
+person_pairs as (
+    select
+        person_key,
+        period_type,
+        period_start,
+        any_value(period_end) as period_end,
+        any_value(org_unit_id) as org_unit_id,
+        any_value(staff_group) as staff_group,
+        count(distinct (org_unit_id, staff_group)) as pairs
+    from engagement_periods
+    group by person_key, period_type, period_start
+),
+
 own_facts as (
     select
         org_unit_id, staff_group, period_type, period_start,
@@ -65,7 +76,8 @@ own_facts as (
         0 as spells_ended,
         0 as spells_kort,
         0 as spells_mellem,
-        0 as spells_lang
+        0 as spells_lang,
+        0 as single_pair_persons
     from engagement_periods
     union all
     select
@@ -73,7 +85,7 @@ own_facts as (
         0.0,
         absence_hours,
         case when s56 then absence_hours else 0.0 end,
-        0, 0, 0, 0
+        0, 0, 0, 0, 0
     from {{ ref('int_absence_period_hours') }}
     union all
     select
@@ -82,8 +94,16 @@ own_facts as (
         1,
         case when band = 'kort' then 1 else 0 end,
         case when band = 'mellem' then 1 else 0 end,
-        case when band = 'lang' then 1 else 0 end
+        case when band = 'lang' then 1 else 0 end,
+        0
     from ended_spells
+    union all
+    select
+        org_unit_id, staff_group, period_type, period_start,
+        0.0, 0.0, 0.0, 0, 0, 0, 0,
+        1
+    from person_pairs
+    where pairs = 1
 ),
 
 own_measures as (
@@ -98,7 +118,8 @@ own_measures as (
         sum(spells_ended) as spells_ended,
         sum(spells_kort) as spells_kort,
         sum(spells_mellem) as spells_mellem,
-        sum(spells_lang) as spells_lang
+        sum(spells_lang) as spells_lang,
+        sum(single_pair_persons) as single_pair_persons
     from own_facts
     group by all
 ),
@@ -116,6 +137,7 @@ rolled_measures as (
         sum(own_measures.spells_kort) as spells_kort,
         sum(own_measures.spells_mellem) as spells_mellem,
         sum(own_measures.spells_lang) as spells_lang,
+        sum(own_measures.single_pair_persons) as single_pair_persons,
         -- The unit's own staff (depth 0): lets checks prove parent = own + Σ children.
         coalesce(sum(own_measures.contracted_hours) filter (where ancestors.depth = 0), 0.0)
             as own_contracted_hours,
@@ -124,43 +146,6 @@ rolled_measures as (
     from own_measures
     inner join ancestors on ancestors.org_unit_id = own_measures.org_unit_id
     inner join group_keys on group_keys.staff_group = own_measures.staff_group
-    group by all
-),
-
--- Persons (E13) and persons_at_trigger (E14). A person with one (unit, group) pair in a period
--- counts once in every unit above it and in 'alle': those are counted per pair and rolled up
--- like hours. Persons with several pairs in a period (moved, two jobs, changed group) need a
--- distinct count per subtree and group.
-person_pairs as (
-    select
-        person_key,
-        period_type,
-        period_start,
-        any_value(period_end) as period_end,
-        any_value(org_unit_id) as org_unit_id,
-        any_value(staff_group) as staff_group,
-        count(distinct (org_unit_id, staff_group)) as pairs
-    from engagement_periods
-    group by person_key, period_type, period_start
-),
-
-single_pair_persons as (
-    select org_unit_id, staff_group, period_type, period_start, count(*) as persons
-    from person_pairs
-    where pairs = 1
-    group by all
-),
-
-single_pair_persons_rolled as (
-    select
-        ancestors.ancestor_id as org_unit_id,
-        group_keys.group_key as staff_group,
-        single_pair_persons.period_type,
-        single_pair_persons.period_start,
-        sum(single_pair_persons.persons) as persons
-    from single_pair_persons
-    inner join ancestors on ancestors.org_unit_id = single_pair_persons.org_unit_id
-    inner join group_keys on group_keys.staff_group = single_pair_persons.staff_group
     group by all
 ),
 
@@ -231,10 +216,7 @@ multi_pair_flags as (
 ),
 
 person_counts as (
-    select org_unit_id, staff_group, period_type, period_start, persons, 0 as persons_at_trigger
-    from single_pair_persons_rolled
-    union all
-    select org_unit_id, staff_group, period_type, period_start, 0, persons_at_trigger
+    select org_unit_id, staff_group, period_type, period_start, 0 as persons, persons_at_trigger
     from single_pair_at_trigger
     union all
     select
@@ -275,7 +257,8 @@ combined as (
         coalesce(rolled_measures.spells_kort, 0) as spells_kort,
         coalesce(rolled_measures.spells_mellem, 0) as spells_mellem,
         coalesce(rolled_measures.spells_lang, 0) as spells_lang,
-        coalesce(persons.persons, 0) as persons,
+        coalesce(rolled_measures.single_pair_persons, 0) + coalesce(persons.persons, 0)
+            as persons,
         coalesce(persons.persons_at_trigger, 0) as persons_at_trigger
     from rolled_measures
     full outer join persons
