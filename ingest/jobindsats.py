@@ -59,7 +59,7 @@ def parse_extract(path: Path, *, areas: AreaIndex | None = None) -> ExtractResul
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise JobindsatsFormatError(f"filen kan ikke læses: {exc.strerror}") from exc
+        raise JobindsatsFormatError(f"{path.name}: filen kan ikke læses: {exc.strerror}") from exc
     return parse_extract_bytes(path.name, data, areas=areas)
 
 

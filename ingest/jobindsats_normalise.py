@@ -69,7 +69,15 @@ class ExtractResult:
 def parse_extract_bytes(
     file_name: str, data: bytes, *, areas: AreaIndex | None = None
 ) -> ExtractResult:
-    areas = areas or default_area_index()
+    """One extract, parsed. Raises JobindsatsFormatError "<file>: <reason>" for an unusable
+    file (the load log and the build summary show the message as it is)."""
+    try:
+        return _parse(file_name, data, areas or default_area_index())
+    except JobindsatsFormatError as exc:
+        raise JobindsatsFormatError(f"{file_name}: {exc}") from exc
+
+
+def _parse(file_name: str, data: bytes, areas: AreaIndex) -> ExtractResult:
     tables = read_tables(file_name, data)
     facts: list[pl.DataFrame] = []
     problems: list[pl.DataFrame] = []
@@ -120,8 +128,10 @@ def _resolve_period(code: str) -> tuple:
 
 
 def _quarantine_rows(
-    bad: pl.DataFrame, *, file_name: str, table_id: str, column: str, reason: str, detail: str
+    bad: pl.DataFrame, *, file_name: str, table_id: str, column: str, reason: str, value: str
 ) -> pl.DataFrame:
+    """One error entry per row in `bad`: `reason`, and the offending `value` column quoted."""
+    detail = {"unknown_area": "ukendt område '{}'", "invalid_period": "ugyldig periode '{}'"}
     return bad.select(
         file_name=pl.lit(file_name, pl.String()),
         register=pl.lit(table_id, pl.String()),
@@ -129,9 +139,7 @@ def _quarantine_rows(
         column_name=pl.lit(column, pl.String()),
         severity=pl.lit("error", pl.String()),
         reason=pl.lit(reason, pl.String()),
-        detail=pl.format(
-            detail, pl.col("area_name" if reason == "unknown_area" else "period_code")
-        ),
+        detail=pl.format(detail[reason], pl.col(value)),
         row_masked=pl.Series([mask_cpr(r) for r in bad["_raw"]], dtype=pl.String()),
     )
 
@@ -241,24 +249,21 @@ def _normalise(
         .join(period_map, on="period_code", how="left")
     )
 
-    where = {"file_name": file_name, "table_id": table_id}
+    # (resolved column that is null when the row is bad, reason, extract column, its cell)
+    checks = [
+        ("area_level", "unknown_area", labels[area_i], "area_name"),
+        ("period_type", "invalid_period", labels[period_i], "period_code"),
+    ]
     problems = pl.concat(
-        [
-            _quarantine_rows(
-                joined.filter(pl.col("area_level").is_null()),
-                **where,
-                column=labels[area_i],
-                reason="unknown_area",
-                detail="ukendt område '{}'",
-            ),
-            _quarantine_rows(
-                joined.filter(pl.col("period_type").is_null()),
-                **where,
-                column=labels[period_i],
-                reason="invalid_period",
-                detail="ugyldig periode '{}'",
-            ),
-        ]
+        _quarantine_rows(
+            joined.filter(pl.col(resolved).is_null()),
+            file_name=file_name,
+            table_id=table_id,
+            column=column,
+            reason=reason,
+            value=value,
+        )
+        for resolved, reason, column, value in checks
     )
     good = joined.filter(pl.col("area_level").is_not_null() & pl.col("period_type").is_not_null())
     measure_names = {f"v{i}": labels[i] for i in measures}
