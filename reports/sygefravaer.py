@@ -297,6 +297,8 @@ def method_sheet(c: dict) -> Sheet:
 
 def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **options) -> list[Path]:
     unit = options.pop("unit", None)
+    if unit is not None and not isinstance(unit, str):  # `--unit` given without an id
+        raise ReportError("Tilvalget --unit kræver et enheds-id (org_unit_id), fx --unit U000001.")
     reject_options("sygefravaer", options)
     c = build_content(conn, period, unit)
     return write_report(

@@ -154,3 +154,26 @@ def test_unit_option_limits_the_report_to_a_subtree(tmp_path):
     assert "Niveau 1" not in wb.sheetnames
     with pytest.raises(ReportError, match="findes ikke"):
         run_report("sygefravaer", database, period="2024", out_dir=tmp_path, unit="X")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--period", "2024", "--unit", "X"], "Fejl: Enheden 'X' findes ikke i organisationen."),
+        (["--period", "2024", "--unit"], "Fejl: Tilvalget --unit kræver et enheds-id"),
+        (["--period", "2031"], "Fejl: Perioden 2031 ligger uden for datavinduet"),
+        (["--period", "24"], "Fejl: Ugyldig periode '24'"),
+        (["--period", "2024-13"], "Fejl: Ugyldig periode '2024-13': måneden skal være 01–12."),
+    ],
+)
+def test_cli_unknown_unit_or_period_is_one_danish_line(tmp_path, capsys, extra, message):
+    from orchestration.cli import main
+
+    database = build_warehouse(tmp_path / "w.duckdb")
+    args = ["report", "sygefravaer", "--database", str(database), "--out", str(tmp_path / "o")]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*args, *extra])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(message), err
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
