@@ -159,3 +159,28 @@ def test_the_demo_extracts_cover_all_98_municipalities(conn, tmp_path: Path):
     assert per_table == [
         (table, 98, True) for table in ["PTVC01", "Y07A02", "Y08A02", "Y14D03", "Y30R21"]
     ]
+
+
+def test_the_load_log_keeps_every_file_of_every_run(conn, tmp_path: Path):
+    folder = tmp_path / "jobindsats"
+    write(folder, "Y07A02_a.csv", "Horsens;2024M01;100\n")
+    (folder / "Y07A02_b.json").write_text('{"Forkert nøgle eller nøglen er udløbet.":""}')
+    load_extracts(conn, folder)
+    write(folder, "Y07A02_a.csv", "Horsens;2024M01;101\n")  # revised
+    write(folder, "Y07A02_c.csv", "Odder;2024M01;7\n")  # new
+    load_extracts(conn, folder)
+    load_extracts(conn, folder)  # nothing new: every file is logged again, as skipped/failed
+    assert [(row[0], row[3]) for row in load_log(conn)] == [
+        ("Y07A02_a.csv", "loaded"),
+        ("Y07A02_b.json", "failed"),
+        ("Y07A02_a.csv", "loaded"),
+        ("Y07A02_b.json", "failed"),
+        ("Y07A02_c.csv", "loaded"),
+        ("Y07A02_a.csv", "skipped"),
+        ("Y07A02_b.json", "failed"),
+        ("Y07A02_c.csv", "skipped"),
+    ]
+    hashes = conn.execute(
+        "SELECT count(DISTINCT sha256) FROM audit.load_log WHERE file_name = 'Y07A02_a.csv'"
+    ).fetchone()
+    assert hashes == (2,)  # both versions of a are on record
