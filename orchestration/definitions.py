@@ -29,7 +29,8 @@ def _sensors() -> list:
     except ImportError:
         return []
     if hasattr(sensors, "make_jobindsats_sensor"):
-        return [sensors.make_jobindsats_sensor(build_all_job)]
+        keys = sensors.jobindsats_asset_keys(ASSETS)
+        return [sensors.make_jobindsats_sensor(build_all_job, asset_selection=keys)]
     if hasattr(sensors, "jobindsats_sensor"):
         sensor = sensors.jobindsats_sensor
         return [sensor(landing_dir_env="RUMMELIG_INPUT") if callable(sensor) else sensor]

@@ -6,6 +6,10 @@ Use `make_jobindsats_sensor(job)` (orchestration/definitions.py passes the build
 of every extract seen. A file counts as changed only when its content (sha256) is new, so a
 `touch` or a copy of the same content does not start a build; the sha256 is only recomputed when
 mtime or size moved. Deleting an extract starts nothing: its facts stay in the warehouse.
+
+A run materialises `jobindsats_asset_keys(assets)` only: the ingest and what is downstream of
+raw.jobindsats (the jobindsats marts), not the whole warehouse; the checks on those assets run
+with them (Dagster's default for a run request without asset_check_keys).
 """
 
 from __future__ import annotations
@@ -13,9 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from dagster import (
+    AssetKey,
+    AssetsDefinition,
+    AssetSelection,
     DefaultSensorStatus,
     RunRequest,
     SensorDefinition,
@@ -28,6 +36,27 @@ from ingest.audit import file_sha256
 from ingest.jobindsats import extract_files
 
 Fingerprint = dict[str, list]  # file name → [mtime_ns, size, sha256]
+
+RAW_JOBINDSATS = AssetKey(["raw", "jobindsats"])
+# The marts' relationship tests read stg_kommuner: built with them, so that a first run on a new
+# warehouse does not fail on a missing table.
+STG_KOMMUNER = AssetKey(["staging", "stg_kommuner"])
+
+
+def jobindsats_asset_keys(assets: Iterable[AssetsDefinition]) -> list[AssetKey]:
+    """What a new extract makes stale: raw.jobindsats and everything downstream of it, plus
+    stg_kommuner. A multi-asset that cannot be subset (the ingest writes every raw table in one
+    step) comes whole."""
+    assets = list(assets)
+    selection = (
+        AssetSelection.keys(RAW_JOBINDSATS).downstream()
+        | AssetSelection.keys(STG_KOMMUNER).upstream()
+    )
+    keys = set(selection.resolve(assets))
+    for asset in assets:
+        if not asset.can_subset and keys & asset.keys:
+            keys |= asset.keys
+    return sorted(keys, key=lambda k: k.to_user_string())
 
 
 def jobindsats_folder(landing_dir: Path) -> Path:
@@ -75,13 +104,14 @@ def parse_cursor(cursor: str | None) -> Fingerprint:
 def make_jobindsats_sensor(
     job,
     *,
+    asset_selection: Sequence[AssetKey] | None = None,
     landing_dir_env: str = "RUMMELIG_INPUT",
     name: str = "jobindsats_extracts",
     minimum_interval_seconds: int = 30,
     default_status: DefaultSensorStatus = DefaultSensorStatus.RUNNING,
 ) -> SensorDefinition:
-    """A sensor that requests a run of `job` when <$landing_dir_env>/jobindsats/ has a new or
-    changed extract (.csv, .xlsx, .json)."""
+    """A sensor that requests a run of `job` (of `asset_selection` within it, when given) when
+    <$landing_dir_env>/jobindsats/ has a new or changed extract (.csv, .xlsx, .json)."""
 
     @sensor(
         name=name,
@@ -110,6 +140,7 @@ def make_jobindsats_sensor(
         context.log.info("Nye/ændrede jobindsats-udtræk: %s", ", ".join(changed))
         return RunRequest(
             run_key=run_key,
+            asset_selection=list(asset_selection) if asset_selection else None,
             tags={"rummelig/trigger": "jobindsats", "rummelig/files": str(len(changed))},
         )
 

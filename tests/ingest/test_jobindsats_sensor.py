@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from dagster import build_sensor_context, job, op
+from dagster import AssetKey, build_sensor_context, job, op
 
 from orchestration.sensors import changed_files, fingerprint, make_jobindsats_sensor
 
@@ -80,3 +80,37 @@ def test_changed_files_compares_content_not_times(tmp_path: Path):
     assert second["Y07A02_a.csv"][0] == 5 and changed_files(first, second) == []
     (tmp_path / "Y07A02_a.csv").write_text("y")
     assert changed_files(second, fingerprint(tmp_path, second)) == ["Y07A02_a.csv"]
+
+
+def test_the_wired_sensor_requests_ingest_and_the_jobindsats_marts(landing: Path):
+    """The sensor of the real Definitions: a dropped extract → one run of build_all limited to
+    the ingest (all of it: it cannot be subset), the jobindsats models and stg_kommuner; the
+    checks that come with that subset are the jobindsats ones, not the other marts'."""
+    from orchestration.assets.raw import ingest_landing
+    from orchestration.definitions import defs
+
+    sensor = defs.resolve_sensor_def("jobindsats_extracts")
+    (landing / "jobindsats" / "Y07A02_a.csv").write_text(
+        "Område;Periode;Antal personer\nHorsens;2024M01;5\n", encoding="utf-8"
+    )
+    [run], cursor = tick(sensor, None)
+    assert sensor.job_name == "build_all"
+    dbt_keys = {
+        AssetKey(["staging", "stg_jobindsats"]),
+        AssetKey(["marts", "fct_jobindsats"]),
+        AssetKey(["marts", "fct_benchmark"]),
+        AssetKey(["staging", "stg_kommuner"]),
+        AssetKey(["raw", "kommuner"]),  # the seed behind stg_kommuner
+    }
+    assert set(run.asset_selection) == set(ingest_landing.keys) | dbt_keys
+
+    subset = defs.resolve_job_def("build_all").get_subset(asset_selection=set(run.asset_selection))
+    checks = subset.asset_layer.asset_graph.asset_check_keys
+    assert {"fct_jobindsats_consistency", "fct_benchmark_consistency"} <= {c.name for c in checks}
+    checked_marts = {c.asset_key for c in checks if c.asset_key.path[0] == "marts"}
+    assert checked_marts == {
+        AssetKey(["marts", "fct_jobindsats"]),
+        AssetKey(["marts", "fct_benchmark"]),
+    }
+
+    assert tick(sensor, cursor)[0] == []  # the folder as it was: no run
