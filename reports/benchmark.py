@@ -156,13 +156,19 @@ def choose_selection(
     if not rows:
         wanted = ", ".join(
             f"{k} {v}"
-            for k, v in (("tabel", table), ("måling", measure), ("dimensioner", dimensions))
+            for k, v in (
+                ("tabel", table),
+                ("måling", measure),
+                ("dimensioner", dimensions),
+                ("periodetype", period_type),
+            )
             if v
         )
         raise ReportError(
             f"Ingen jobindsats-tal for kommune {municipality_code}"
             + (f" ({wanted})" if wanted else "")
-            + f" til og med {until.isoformat()}. Læg udtræk i landing-mappens jobindsats/."
+            + f" til og med {until.isoformat()}. "
+            + what_exists(conn, municipality_code, until, table=table, measure=measure)
         )
     table_id, measure_name, dims, _, _ = rows[0]
     types = [r[3] for r in rows if r[:3] == (table_id, measure_name, dims)]
@@ -171,6 +177,43 @@ def choose_selection(
     }
     chosen_type = max(types, key=lambda t: (counts[t], -PERIOD_TYPE_ORDER.index(t)))
     return Selection(table_id, measure_name, dims, chosen_type, municipality_code)
+
+
+def what_exists(
+    conn: duckdb.DuckDBPyConnection,
+    municipality_code: str,
+    until: date,
+    *,
+    table: str | None,
+    measure: str | None,
+) -> str:
+    """The tables and measures (or, for a known measure, dimensions and period types) the
+    benchmark holds for the municipality: the second half of a 'not found' message."""
+    rows = _rows(
+        conn,
+        """
+        select table_id, measure, list(distinct dimensions order by dimensions),
+            list(distinct period_type order by period_type)
+        from marts.fct_benchmark where municipality_code = ? and period_end <= ?
+        group by table_id, measure order by table_id, measure
+        """,
+        [municipality_code, until],
+    )
+    if not rows:
+        return "Der er ingen tal for kommunen: læg udtræk i landing-mappens jobindsats/."
+    in_table = [r for r in rows if table and r[0].lower() == table.lower()]
+    scope = in_table if table and in_table else rows
+    known = [r for r in scope if measure and r[1].lower() == measure.lower()]
+    if known and (in_table or not table):
+        table_id, name, dims, types = known[0]
+        return (
+            f'{table_id} "{name}" findes med dimensionerne {"; ".join(dims)} '
+            f"og periodetyperne {', '.join(types)}."
+        )
+    tables: dict[str, list[str]] = {}
+    for table_id, name, _, _ in scope:
+        tables.setdefault(table_id, []).append(f'"{name}"')
+    return "Findes: " + "; ".join(f"{t}: {', '.join(m)}" for t, m in tables.items()) + "."
 
 
 def load_series(conn: duckdb.DuckDBPyConnection, sel: Selection, until: date) -> list[PeriodRow]:

@@ -167,9 +167,36 @@ def test_defaults_find_the_only_table_and_measure(conn):
     assert (content["selection"].table_id, content["selection"].measure) == ("Y07A02", MEASURE)
 
 
-def test_unknown_measure_is_a_clear_error(conn):
-    with pytest.raises(ReportError, match="Ingen jobindsats-tal"):
-        build_content(conn, "2025", table="Y07A02", measure="Gennemsnitlig varighed")
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"table": "Y07A02", "measure": "Gennemsnitlig varighed"},
+            "Ingen jobindsats-tal for kommune 615 (tabel Y07A02, måling Gennemsnitlig varighed) "
+            'til og med 2025-12-31. Findes: Y07A02: "Antal fuldtidspersoner".',
+        ),
+        (
+            {"table": "Y99A99", "measure": MEASURE},
+            "Ingen jobindsats-tal for kommune 615 (tabel Y99A99, måling Antal fuldtidspersoner) "
+            'til og med 2025-12-31. Findes: Y07A02: "Antal fuldtidspersoner".',
+        ),
+        (
+            {"measure": MEASURE, "dimensions": '{"Køn": "Kvinder"}', "period_type": "quarter"},
+            "Ingen jobindsats-tal for kommune 615 (måling Antal fuldtidspersoner, dimensioner "
+            '{"Køn": "Kvinder"}, periodetype quarter) til og med 2025-12-31. '
+            'Y07A02 "Antal fuldtidspersoner" findes med dimensionerne {} og periodetyperne month.',
+        ),
+        (
+            {"municipality": "101"},
+            "Ingen jobindsats-tal for kommune 101 til og med 2025-12-31. "
+            "Der er ingen tal for kommunen: læg udtræk i landing-mappens jobindsats/.",
+        ),
+    ],
+)
+def test_nothing_found_is_a_clear_error_that_lists_what_exists(conn, options, message):
+    with pytest.raises(ReportError) as caught:
+        build_content(conn, "2025", **options)
+    assert str(caught.value) == message
 
 
 def test_html_and_xlsx(conn, tmp_path: Path):
