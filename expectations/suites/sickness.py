@@ -19,7 +19,7 @@ import great_expectations as gx
 
 from expectations.core import Suite
 
-# Rounding: every hour figure is rounded to 4 decimals, so sums may differ by a few 1e-4.
+# Rounding: every hour figure is rounded to 6 decimals, so sums may differ by a few 1e-6.
 TOLERANCE = 0.01
 
 GROUPS_MISMATCH_SQL = f"""

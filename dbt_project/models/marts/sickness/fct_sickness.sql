@@ -268,42 +268,23 @@ combined as (
         and persons.period_start = rolled_measures.period_start
 ),
 
-final as (
+-- Hours are rounded to 6 decimals (float noise of the sums, as for FTE in E8); the ratios are
+-- computed from the rounded hours, so absence_pct = 100 × absence_hours / contracted_hours etc.
+-- hold on the published columns, and rounded to 10 decimals only (no visible precision lost).
+measured as (
     select
-        combined.org_unit_id,
-        combined.period_type,
-        combined.period_start,
+        combined.*,
         periods.period_end,
-        combined.staff_group,
         periods.count_start,
         periods.count_end,
-        cast(periods.working_days as integer) as working_days,
-        round(combined.contracted_hours, 4) as contracted_hours,
-        round(combined.absence_hours, 4) as absence_hours,
-        round(combined.absence_hours / build.dagsvaerk_hours, 4) as absence_days,
-        round(100.0 * combined.absence_hours / nullif(combined.contracted_hours, 0), 4)
-            as absence_pct,
-        round(
-            combined.contracted_hours / nullif(build.dagsvaerk_hours * periods.working_days, 0), 4
-        ) as fte,
-        round(
-            (combined.absence_hours / build.dagsvaerk_hours)
-            / nullif(
-                combined.contracted_hours / nullif(build.dagsvaerk_hours * periods.working_days, 0),
-                0
-            ),
-            4
-        ) as absence_days_per_fte,
-        cast(combined.persons as integer) as persons,
-        cast(combined.spells_ended as integer) as spells_ended,
-        cast(combined.spells_kort as integer) as spells_kort,
-        cast(combined.spells_mellem as integer) as spells_mellem,
-        cast(combined.spells_lang as integer) as spells_lang,
-        round(combined.s56_absence_hours / build.dagsvaerk_hours, 4) as s56_absence_days,
-        cast(combined.persons_at_trigger as integer) as persons_at_trigger,
-        combined.persons < build.small_cell_min_persons as suppressed,
-        round(combined.own_contracted_hours, 4) as own_contracted_hours,
-        round(combined.own_absence_hours, 4) as own_absence_hours
+        periods.working_days,
+        round(combined.contracted_hours, 6) as contracted_hours_r,
+        round(combined.absence_hours, 6) as absence_hours_r,
+        round(combined.s56_absence_hours, 6) as s56_absence_hours_r,
+        round(combined.contracted_hours, 6)
+        / nullif(build.dagsvaerk_hours * periods.working_days, 0) as fte_exact,
+        build.dagsvaerk_hours,
+        build.small_cell_min_persons
     from combined
     inner join periods
         on periods.period_type = combined.period_type
@@ -311,6 +292,37 @@ final as (
     cross join build
     -- E13: a row exists when the unit has persons, absence or an ended spell in the period.
     where combined.persons > 0 or combined.absence_hours > 0 or combined.spells_ended > 0
+),
+
+-- The columns of DOMAIN.md §5.4 in its order, then the documented extras.
+final as (
+    select
+        org_unit_id,
+        period_type,
+        period_start,
+        staff_group,
+        contracted_hours_r as contracted_hours,
+        absence_hours_r as absence_hours,
+        round(absence_hours_r / dagsvaerk_hours, 10) as absence_days,
+        round(100.0 * absence_hours_r / nullif(contracted_hours_r, 0), 10) as absence_pct,
+        round(fte_exact, 10) as fte,
+        round((absence_hours_r / dagsvaerk_hours) / nullif(fte_exact, 0), 10)
+            as absence_days_per_fte,
+        cast(persons as integer) as persons,
+        cast(spells_ended as integer) as spells_ended,
+        cast(spells_kort as integer) as spells_kort,
+        cast(spells_mellem as integer) as spells_mellem,
+        cast(spells_lang as integer) as spells_lang,
+        round(s56_absence_hours_r / dagsvaerk_hours, 10) as s56_absence_days,
+        cast(persons_at_trigger as integer) as persons_at_trigger,
+        persons < small_cell_min_persons as suppressed,
+        period_end,
+        count_start,
+        count_end,
+        cast(working_days as integer) as working_days,
+        round(own_contracted_hours, 6) as own_contracted_hours,
+        round(own_absence_hours, 6) as own_absence_hours
+    from measured
 )
 
 select * from final
