@@ -231,3 +231,23 @@ def test_period_outside_the_data_window_is_refused(warehouse):
 
 def test_registry_knows_kvote():
     assert get_report("kvote").name == "kvote"
+
+
+def test_cli_report_kvote_writes_html_and_xlsx(warehouse, tmp_path):
+    from click.testing import CliRunner
+
+    from orchestration.cli import cli
+
+    out = tmp_path / "ud"
+    args = ["report", "kvote", "--database", str(warehouse), "--period", "2025", "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["kvote_2025.html", "kvote_2025.xlsx"]
+    book = openpyxl.load_workbook(out / "kvote_2025.xlsx")
+    assert [row[1] for row in book["Brud pr. type"].iter_rows(min_row=4, values_only=True)] == [
+        1,
+        1,
+        1,
+        1,
+        1,
+    ]
