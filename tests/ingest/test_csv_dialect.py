@@ -127,15 +127,17 @@ def test_unloadable_files_fail_with_a_message_naming_file_and_problem(tmp_path):
         "engagements_2_missing.csv",
         "engagement_id;cpr;org_unit_id;engagement_type;start_date\nE2;0101901234;A;elev;2024-01-01\n",
     )
-    write(
-        tmp_path,
-        "engagements_3_latin1.csv",
-        good + "E3;0101901234;A;elev;37;2024-01-01;Æ\n",
-        "latin-1",
-    )
+    latin1 = good + "E3;0101901234;A;elev;37;2024-01-01;Æ\n"
+    write(tmp_path, "engagements_3_latin1.csv", latin1, "latin-1")
     (tmp_path / "engagements_4_binary.csv").write_bytes(b"PK\x03\x04\x00\x00binary;stuff\n")
     write(tmp_path, "engagements_5_empty.csv", "")
     write(tmp_path, "engagements_6_json.csv", '{"engagements": [1, 2, 3]}\n')
+    write(tmp_path, "engagements_7_text.csv", "Lønudtræk for januar\nintet at hente\n")
+    write(tmp_path, "engagements_8_twice.csv", good.replace("start_date", "cpr"))
+    write(tmp_path, "engagements_9_cut.csv", good + "E9;0101901234;A;elev;37;2024-01-01;Æ")
+    (tmp_path / "engagements_9_cut.csv").write_bytes(
+        (tmp_path / "engagements_9_cut.csv").read_bytes()[:-1]  # half of the two-byte Æ
+    )
     write(
         tmp_path,
         "absences.csv",
@@ -156,8 +158,11 @@ def test_unloadable_files_fail_with_a_message_naming_file_and_problem(tmp_path):
         "failed",
         "engagements_2_missing.csv: mangler påkrævet kolonnen weekly_hours",
     )
-    assert status["engagements_3_latin1.csv"][0] == "failed"
-    assert "engagements_3_latin1.csv: ikke UTF-8-kodet" in status["engagements_3_latin1.csv"][1]
+    position = latin1.encode("latin-1").index("Æ".encode("latin-1"))  # the first non-UTF-8 byte
+    assert status["engagements_3_latin1.csv"] == (
+        "failed",
+        f"engagements_3_latin1.csv: ikke UTF-8-kodet (ugyldig byte ved position {position})",
+    )
     assert status["engagements_4_binary.csv"] == (
         "failed",
         "engagements_4_binary.csv: binær fil, ikke en CSV-fil",
@@ -166,8 +171,24 @@ def test_unloadable_files_fail_with_a_message_naming_file_and_problem(tmp_path):
         "failed",
         "engagements_5_empty.csv: tom fil (ingen kolonneoverskrifter)",
     )
-    assert status["engagements_6_json.csv"][0] == "failed"
-    assert status["engagements_6_json.csv"][1].startswith("engagements_6_json.csv: ")
+    # JSON has commas in its first line, so it is read as a header without the required columns
+    assert status["engagements_6_json.csv"] == (
+        "failed",
+        "engagements_6_json.csv: mangler påkrævet kolonnerne engagement_id, cpr, org_unit_id, "
+        "engagement_type, weekly_hours, start_date",
+    )
+    assert status["engagements_7_text.csv"] == (
+        "failed",
+        "engagements_7_text.csv: ikke en CSV-fil (overskriftslinjen har hverken ';' eller ',')",
+    )
+    assert status["engagements_8_twice.csv"] == (
+        "failed",
+        "engagements_8_twice.csv: kolonnen cpr findes mere end én gang",
+    )
+    assert status["engagements_9_cut.csv"] == (
+        "failed",
+        "engagements_9_cut.csv: ikke UTF-8-kodet (afkortet tegn i slutningen)",
+    )
     # every file seen is in the load log, failed ones with their message
     assert [(n, s) for n, s, _ in log] == sorted((n, s) for n, (s, _) in status.items())
 
