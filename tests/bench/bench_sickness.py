@@ -32,6 +32,16 @@ PERSON_KEY = "md5('p' || i) || md5('q' || i)"  # 64 hex characters
 
 def fill_raw(conn: duckdb.DuckDBPyConnection, employees: int) -> dict[str, int]:
     """Insert a synthetic municipality of `employees` persons into raw.* (set-based SQL)."""
+    fill_staff(conn, employees)
+    fill_absences(conn)
+    return {
+        table: conn.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
+        for table in ("org_units", "engagements", "absences")
+    }
+
+
+def fill_staff(conn: duckdb.DuckDBPyConnection, employees: int) -> None:
+    """Org units (one workplace with one sub-unit per 40 employees) and their engagements."""
     workplaces = max(1, employees // 40)
     conn.execute(
         """
@@ -82,6 +92,10 @@ def fill_raw(conn: duckdb.DuckDBPyConnection, employees: int) -> dict[str, int]:
         """,
         [employees],
     )
+
+
+def fill_absences(conn: duckdb.DuckDBPyConnection) -> None:
+    """~1.5 sickness spells per employment year of every engagement in raw.engagements."""
     # ~1.5 spells per employment year: k-th spell of an engagement placed in its k-th slot.
     conn.execute(
         """
@@ -112,10 +126,6 @@ def fill_raw(conn: duckdb.DuckDBPyConnection, employees: int) -> dict[str, int]:
         where start_date + cast(k * 243 + (h // 3) % 200 as integer) <= last_day
         """
     )
-    return {
-        table: conn.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
-        for table in ("org_units", "engagements", "absences")
-    }
 
 
 def model_timings(target_path: Path) -> dict[str, float]:
