@@ -127,9 +127,9 @@ def test_root_year_all_staff(warehouse: Path) -> None:
 
 def test_easter_and_store_bededag(warehouse: Path) -> None:
     # o1 27/3–2/4: 28/3, 29/3 and 1/4 are holidays, 30–31/3 a weekend → 1 day in March, 1 in April.
-    assert row(warehouse, "A", "month", "2024-03-01", "ordinaere")["absence_hours"] == (
-        pytest.approx(7.4)
-    )
+    march = row(warehouse, "A", "month", "2024-03-01", "ordinaere")
+    assert march["absence_hours"] == pytest.approx(7.4)
+    assert march["spells_ended"] == 0  # o1 has absence in March but ends in April
     # April: o1 7.4 + o2 22–26/4 = 5 days (26/4/2024 is a working day) = 37.0 → 44.4.
     april = row(warehouse, "A", "month", "2024-04-01", "ordinaere")
     assert april["absence_hours"] == pytest.approx(44.4)
@@ -265,3 +265,31 @@ def test_sickness_suites_catch_broken_roll_ups(warehouse: Path) -> None:
     assert not results["fct_sickness_groups"].success
     assert not results["fct_sickness_hierarchy"].success
     assert not results["fct_sickness_plausible"].success
+
+
+# DOMAIN.md §5.4, in its order: the grain, then the measures as the spec lists them.
+SPEC_COLUMNS = [
+    "org_unit_id", "period_type", "period_start", "staff_group",
+    "contracted_hours", "absence_hours", "absence_days", "absence_pct", "fte",
+    "absence_days_per_fte", "persons", "spells_ended", "spells_kort", "spells_mellem",
+    "spells_lang", "s56_absence_days", "persons_at_trigger", "suppressed",
+]  # fmt: skip
+
+
+def test_the_spec_columns_come_first_and_its_formulas_hold_on_them(warehouse: Path) -> None:
+    names = [c[0] for c in query(warehouse, "describe marts.fct_sickness")]
+    assert names[: len(SPEC_COLUMNS)] == SPEC_COLUMNS
+    worst = query(
+        warehouse,
+        """
+        select
+            max(abs(absence_days - absence_hours / 7.4)),
+            max(abs(absence_pct - 100 * absence_hours / contracted_hours)),
+            max(abs(fte - contracted_hours / (7.4 * working_days))),
+            max(abs(absence_days_per_fte - absence_days / fte)),
+            count(*) filter (where contracted_hours = 0 and absence_pct is not null)
+        from marts.fct_sickness
+        """,
+    )[0]
+    assert all(w < 1e-9 for w in worst[:4]), worst
+    assert worst[4] == 0
