@@ -53,7 +53,10 @@ def _synth(out: Path, *, seed: int, employees: int, start: date | None, as_of: d
     except ImportError as exc:
         raise UserError(f"Generatoren (synthetic.generate) kan ikke indlæses: {exc}") from exc
     started = time.monotonic()
-    written = generate_landing(out, seed=seed, employees=employees, start=start, as_of=as_of)
+    try:
+        written = generate_landing(out, seed=seed, employees=employees, start=start, as_of=as_of)
+    except (ValueError, FileExistsError) as exc:  # bad flags or a folder that is not ours
+        raise UserError(str(exc)) from exc
     total = sum(written.values()) if isinstance(written, dict) else 0
     click.echo(
         f"Syntetisk landing-mappe skrevet til {out} ({len(written or {})} filer, "

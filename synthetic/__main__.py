@@ -20,14 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--municipality-code", default="615")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    rows = generate_landing(
-        args.out,
-        seed=args.seed,
-        employees=args.employees,
-        start=args.start,
-        as_of=args.as_of,
-        municipality_code=args.municipality_code,
-    )
+    try:
+        rows = generate_landing(
+            args.out,
+            seed=args.seed,
+            employees=args.employees,
+            start=args.start,
+            as_of=args.as_of,
+            municipality_code=args.municipality_code,
+        )
+    except (ValueError, FileExistsError) as exc:  # bad arguments: one line, no traceback
+        parser.exit(2, f"Fejl: {exc}\n")
     for name, count in sorted(rows.items()):
         print(f"{name}: {count} rows")
     print(f"written to {args.out} in {time.perf_counter() - began:.1f} s")

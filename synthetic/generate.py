@@ -80,9 +80,11 @@ def generate_landing(
     out_dir = Path(out_dir)
     start = start or date(as_of.year - 4, 1, 1)
     if start >= as_of:
-        raise ValueError(f"start {start} must lie before as_of {as_of}")
+        raise ValueError(f"start {start} skal ligge før as_of {as_of}")
     if employees < 100:
-        raise ValueError("employees must be at least 100 (every code has to occur)")
+        raise ValueError(
+            f"employees skal være mindst 100 (alle koder skal forekomme), ikke {employees}"
+        )
     s = Settings(seed, employees, start, as_of, municipality_code,
                  municipality_name(municipality_code))  # fmt: skip
     _prepare(out_dir)
@@ -121,7 +123,10 @@ def _prepare(out_dir: Path) -> None:
     existing = sorted(registers.glob("*.csv")) if registers.exists() else []
     if existing:
         if not (readme.exists() and readme.read_text(encoding="utf-8").startswith(README_MARKER)):
-            raise FileExistsError(f"{out_dir} holds register files not written by synthetic")
+            raise FileExistsError(
+                f"{out_dir} rummer registerfiler, som generatoren ikke har skrevet; "
+                "overskrives ikke"
+            )
         for path in existing:
             path.unlink()
         for path in (out_dir / "jobindsats").glob("*"):

@@ -43,7 +43,7 @@ def test_refuses_to_overwrite_a_folder_it_did_not_write(tmp_path):
     try:
         generate_landing(tmp_path, seed=1, employees=200, as_of=AS_OF)
     except FileExistsError as exc:
-        assert "not written by synthetic" in str(exc)
+        assert "som generatoren ikke har skrevet" in str(exc)
     else:
         raise AssertionError("expected FileExistsError")
 
