@@ -180,6 +180,18 @@ def _problems(spec: RegisterSpec) -> list[Problem]:
                 pl.lit("hours: påkrævet for delvis_sygdom, men mangler"),
             )
         )
+    if spec.name == "placements":
+        # §3.3: a placement without weekly_hours counts as full time "(and a data-quality
+        # warning)"; the cell is already empty, so the row loads as it is.
+        problems.append(
+            Problem(
+                pl.col(_value("weekly_hours")).is_null(),
+                "weekly_hours",
+                pl.lit("warning"),
+                "missing_hours",
+                pl.lit("weekly_hours: mangler; placeringen regnes som fuld tid (1 årsværk)"),
+            )
+        )
     for start, end in spec.date_pairs:
         problems.append(
             Problem(

@@ -285,6 +285,7 @@ REASON_DA = {
     "out_of_range": "værdi uden for gyldigt interval",
     "unknown_area": "ukendt område",
     "no_workplace": "enhed uden arbejdssted (P-nummer)",
+    "missing_hours": "timetal mangler (regnet som fuld tid)",
 }
 
 

@@ -95,8 +95,9 @@ def test_build_exits_zero_and_summarises_the_load(build):
     out = done.stdout
     # org_units 10; placements 5 + 9 rows, P1, P3, P4 delivered twice, P11 rejected → 10
     assert "Rækker pr. register: org_units 10, engagements 2, absences 1, placements 10," in out
-    # 1 error (P11); 4 warnings: K615, OMR_B, OMR_T, ADM have no workplace (E5)
-    assert "Karantæne: 1 fejl (række afvist), 4 advarsler (celle tømt)" in out
+    # 1 error (P11); 6 warnings: K615, OMR_B, OMR_T, ADM have no workplace (E5), and P4 has no
+    # weekly_hours in both deliveries (§3.3: full time, with a data-quality warning)
+    assert "Karantæne: 1 fejl (række afvist), 6 advarsler (celle tømt)" in out
     assert "BLOKERENDE" not in out
 
 
@@ -195,6 +196,22 @@ def test_dashed_and_undashed_cpr_give_one_person_key(build):
         " WHERE placement_id IN ('P1', 'P2') ORDER BY 1",
     )
     assert got == [("P1", expected, None), ("P2", expected, "P1")]
+
+
+def test_warnings(build):
+    database, _ = build
+    assert rows(
+        database,
+        "SELECT file_name, row_number, column_name, reason FROM audit.quarantine"
+        " WHERE severity = 'warning' ORDER BY ALL",
+    ) == [
+        ("org_units.csv", 4, "p_number", "no_workplace"),  # OMR_B
+        ("org_units.csv", 7, "p_number", "no_workplace"),  # K615
+        ("org_units.csv", 8, "p_number", "no_workplace"),  # OMR_T
+        ("org_units.csv", 10, "p_number", "no_workplace"),  # ADM
+        ("placements_2025-01.csv", 3, "weekly_hours", "missing_hours"),  # P4
+        ("placements_2025-03.csv", 4, "weekly_hours", "missing_hours"),  # P4 again
+    ]
 
 
 def test_load_log_and_quarantine(build):

@@ -230,6 +230,10 @@ def test_absences(loaded):
 def test_placements(loaded):
     conn, _ = loaded
     assert problems(conn, "placements") == {
+        # §3.3: empty weekly_hours → full time, with a warning (P3 is rejected anyway)
+        (1, "weekly_hours", "warning", "missing_hours"),
+        (3, "weekly_hours", "warning", "missing_hours"),
+        (4, "weekly_hours", "warning", "missing_hours"),
         (2, "benefit_group", "warning", "unknown_code"),
         (2, "weekly_hours", "warning", "out_of_range"),
         (3, "scheme", "error", "unknown_code"),
