@@ -5,7 +5,7 @@ from __future__ import annotations
 import great_expectations as gx
 
 from expectations.core import Suite
-from expectations.suites.raw import SCHEMES
+from ingest.register_specs import SCHEMES
 
 # A null benefit_group is its own value in the grain (E11): give it a key so it is compared.
 _QUERY = """
@@ -22,7 +22,7 @@ def _placements_monthly() -> list:
         e.ExpectColumnValuesToBeBetween(column="starts", min_value=0),
         e.ExpectColumnValuesToBeBetween(column="ends", min_value=0),
         e.ExpectColumnValuesToNotBeNull(column="month_end"),
-        e.ExpectColumnValuesToBeInSet(column="scheme", value_set=SCHEMES),
+        e.ExpectColumnValuesToBeInSet(column="scheme", value_set=list(SCHEMES)),
         e.ExpectCompoundColumnsToBeUnique(
             column_list=["month_end", "org_unit_id", "scheme", "benefit_group_key"]
         ),

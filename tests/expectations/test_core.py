@@ -152,6 +152,30 @@ def test_raw_engagements_suite_catches_a_cpr_shaped_key_and_unknown_type(raw_con
     assert sample[0]["person_key"] == "010190-****"
 
 
+def _placement(conn, placement_id, scheme="loentilskud", hours="NULL", end="NULL"):
+    conn.execute(
+        f"INSERT INTO raw.placements VALUES (?, ?, DATE '1980-01-01', 'u1', ?, NULL, {hours},"
+        f" DATE '2024-01-01', NULL, {end}, NULL, NULL, 'placements.csv', 1)",
+        [placement_id, KEY, scheme],
+    )
+
+
+def test_raw_placements_suite_allows_missing_hours_and_catches_what_ingest_must_stop(raw_conn):
+    placements = next(s for s in RAW_SUITES if s.table == "raw.placements")
+    _placement(raw_conn, "p1")  # no hours → FTE 1.0, valid (§3.3)
+    _placement(raw_conn, "p2", hours="48", end="DATE '2024-01-01'")  # one-day placement
+    assert validate(raw_conn, placements).success
+    _placement(raw_conn, "p3", scheme="praktik", hours="60", end="DATE '2023-12-31'")
+    _placement(raw_conn, "p1", hours="0")  # the key again
+    failed = {(d.expectation, d.column) for d in validate(raw_conn, placements).failed}
+    assert failed == {
+        ("expect_column_values_to_be_between", "weekly_hours"),
+        ("expect_column_values_to_be_in_set", "scheme"),
+        ("expect_column_values_to_be_unique", "placement_id"),
+        ("expect_column_pair_values_a_to_be_greater_than_b", None),
+    }
+
+
 def test_discovery_finds_every_suite_module_with_unique_names():
     suites = all_suites()
     names = [s.name for s in suites]
