@@ -91,13 +91,16 @@ def empty_quarantine() -> pl.DataFrame:
     return pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
-def write_quarantine(conn: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
-    """Append quarantine rows; the frame must have exactly QUARANTINE_SCHEMA's columns."""
+def write_quarantine(
+    conn: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str = "audit.quarantine"
+) -> None:
+    """Append quarantine rows to `table` (audit.quarantine, or ingest's per-file staging copy);
+    the frame must have exactly QUARANTINE_SCHEMA's columns."""
     if frame.is_empty():
         return
     frame = frame.select([pl.col(c).cast(t) for c, t in QUARANTINE_SCHEMA.items()])
     conn.register("_quarantine_rows", frame.to_arrow())
     try:
-        conn.execute("INSERT INTO audit.quarantine SELECT * FROM _quarantine_rows")
+        conn.execute(f"INSERT INTO {table} SELECT * FROM _quarantine_rows")
     finally:
         conn.unregister("_quarantine_rows")

@@ -37,15 +37,6 @@ REGISTER_TABLES: dict[str, str] = {
         event_type VARCHAR NOT NULL, category INTEGER, status VARCHAR""",
 }
 
-REGISTER_KEYS: dict[str, str] = {
-    "org_units": "org_unit_id",
-    "engagements": "engagement_id",
-    "absences": "absence_id",
-    "placements": "placement_id",
-    "sdp_cases": "case_id",
-    "sdp_events": "event_id",
-}
-
 LINEAGE_COLUMNS = "_source_file VARCHAR NOT NULL, _row_number INTEGER NOT NULL"
 
 OTHER_TABLES: dict[str, str] = {

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingest.audit import QUARANTINE_SCHEMA
+from ingest.audit import write_quarantine
 from ingest.csv_reader import CsvFile
 from ingest.raw_schema import AUDIT_TABLES, REGISTER_TABLES
 
@@ -126,14 +126,7 @@ def append_rows(
 
 
 def append_file_quarantine(conn: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
-    if frame.is_empty():
-        return
-    frame = frame.select([pl.col(c).cast(t) for c, t in QUARANTINE_SCHEMA.items()])
-    conn.register("_staged_quarantine", frame.to_arrow())
-    try:
-        conn.execute("INSERT INTO raw._file_quarantine SELECT * FROM _staged_quarantine")
-    finally:
-        conn.unregister("_staged_quarantine")
+    write_quarantine(conn, frame, table="raw._file_quarantine")
 
 
 def register_file(
