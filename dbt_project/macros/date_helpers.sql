@@ -36,3 +36,11 @@
 {% macro working_days_between(end_idx, before_start_idx) -%}
     (coalesce({{ end_idx }}, 0) - coalesce({{ before_start_idx }}, 0))
 {%- endmacro %}
+
+{#
+    The last observed day of a spell (E4): its end, an open end or an end after as_of cut at
+    as_of. One rule for engagements, placements and everything built on them.
+#}
+{% macro observed_end(end_date, as_of) -%}
+    least(coalesce({{ end_date }}, {{ as_of }}), {{ as_of }})
+{%- endmacro %}

@@ -27,7 +27,7 @@ final as (
         end as staff_group,
         {{ birthday_at_age('engagements.birth_date', 18) }} as date_18,
         -- Every computation stops at as_of (E4).
-        least(coalesce(engagements.end_date, build.as_of), build.as_of) as observed_end_date
+        {{ observed_end("engagements.end_date", "build.as_of") }} as observed_end_date
     from engagements
     cross join build
     left join org_units on org_units.org_unit_id = engagements.org_unit_id

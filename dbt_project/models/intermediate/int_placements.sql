@@ -20,7 +20,7 @@ final as (
         placements.weekly_hours is null as weekly_hours_missing,
         {{ birthday_at_age('placements.birth_date', 18) }} as date_18,
         -- Every computation stops at as_of (E4).
-        least(coalesce(placements.end_date, build.as_of), build.as_of) as observed_end_date
+        {{ observed_end("placements.end_date", "build.as_of") }} as observed_end_date
     from placements
     cross join build
     left join org_units on org_units.org_unit_id = placements.org_unit_id
