@@ -101,6 +101,34 @@ def test_build_exits_zero_and_summarises_the_load(build):
     assert "BLOKERENDE" not in out
 
 
+def test_schemas_are_exactly_the_four_layers_and_audit(build):
+    database, _ = build
+    schemas = rows(
+        database,
+        "SELECT table_schema, count(*) FROM information_schema.tables"
+        " WHERE table_catalog = current_database() GROUP BY 1 ORDER BY 1",
+    )
+    # issue 2 item 4: raw, staging, intermediate, marts (+ audit, §3.2); nothing in main
+    assert [s for s, _ in schemas] == ["audit", "intermediate", "marts", "raw", "staging"]
+    audit = rows(database, "SELECT table_name FROM information_schema.tables"
+                 " WHERE table_schema = 'audit' ORDER BY 1")  # fmt: skip
+    assert audit == [("load_log",), ("quarantine",)]
+    audit_columns = {
+        table: [c for (c,) in rows(
+            database,
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'audit'"
+            f" AND table_name = '{table}' ORDER BY ordinal_position",
+        )]
+        for table in ("load_log", "quarantine")
+    }  # fmt: skip
+    assert audit_columns == {  # exactly the columns of DOMAIN.md §3.2, in its order
+        "load_log": ["file_name", "source", "register", "sha256", "status", "rows_read",
+                     "rows_loaded", "rows_quarantined", "message", "loaded_at"],
+        "quarantine": ["file_name", "register", "row_number", "column_name", "severity",
+                       "reason", "detail", "row_masked"],
+    }  # fmt: skip
+
+
 def test_dim_org_unit_is_exactly_the_hand_derived_hierarchy(build):
     database, _ = build
     assert columns(database, "dim_org_unit") == [
