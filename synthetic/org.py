@@ -158,7 +158,9 @@ def build_org_units(s: Settings) -> pl.DataFrame:
     top = pl.DataFrame(
         {
             "org_unit_id": [root_id, *area_ids.values()],
-            "name": [f"{s.municipality_name} Kommune", *area_names],
+            # The registers cannot carry a title line (§3.2), so the root says it: every
+            # report of the synthetic municipality then names the data synthetic too.
+            "name": [f"{s.municipality_name} Kommune (syntetiske data)", *area_names],
             "parent_id": [None, *([root_id] * len(area_names))],
             "workplace_type": [None] * (1 + len(area_names)),
             "area": [None, *area_names],

@@ -128,7 +128,7 @@ def test_org_hierarchy_has_areas_workplaces_sub_units_and_a_nested_workplace(lan
         to_date("inclusion_approved_from"), to_date("inclusion_approved_to")
     )
     roots = units.filter(pl.col("parent_id").is_null())
-    assert roots["name"].to_list() == ["Horsens Kommune"]
+    assert roots["name"].to_list() == ["Horsens Kommune (syntetiske data)"]
     areas = units.filter(pl.col("parent_id") == roots["org_unit_id"][0])
     assert set(areas["name"]) == {
         "Børn og Unge",
