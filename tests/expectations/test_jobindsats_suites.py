@@ -1,4 +1,7 @@
-"""The jobindsats GX suites on hand-made mart tables: a right benchmark passes, each wrong one fails."""
+"""The jobindsats GX suites on hand-made mart tables.
+
+A right benchmark passes; each wrong one fails.
+"""
 
 from __future__ import annotations
 
@@ -74,7 +77,8 @@ def test_a_suppressed_fact_with_a_value_fails():
         "CREATE SCHEMA marts; CREATE TABLE marts.fct_jobindsats AS SELECT "
         "'Y07A02' AS table_id, 'Antal personer' AS measure, 'Horsens' AS area_name, "
         "'615' AS municipality_code, 'kommune' AS area_level, '2024M01' AS period_code, "
-        "'month' AS period_type, DATE '2024-01-01' AS period_start, DATE '2024-01-31' AS period_end, "
+        "'month' AS period_type, DATE '2024-01-01' AS period_start, "
+        "DATE '2024-01-31' AS period_end, "
         "'{}' AS dimensions, 0.0 AS value, true AS suppressed, 'Y07A02_a.csv' AS source_file"
     )
     assert validate(conn, SUITE["fct_jobindsats"]).success
