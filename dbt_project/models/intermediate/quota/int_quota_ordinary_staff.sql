@@ -46,8 +46,10 @@ averaged as (
     select
         l.workplace_id,
         l.eval_date,
-        round(sum(l.ordinary_fte) filter (where l.months_back <= 4) / 4.0, 6)
-            as ordinary_fte_4m_avg,
+        -- Summed in whole micro-FTE: exact in any order, so the mean's exact halves (x.xxxxxx5,
+        -- common after / 4) round the same way on every build; a double sum did not.
+        round(sum(round(l.ordinary_fte * 1000000)) filter (where l.months_back <= 4) / 4.0)
+        / 1000000.0 as ordinary_fte_4m_avg,
         round(
             avg(l.ordinary_headcount) filter (where l.month_end >= rs.earliest_start), 6
         ) as ordinary_headcount_12m_mean,
