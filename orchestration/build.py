@@ -173,7 +173,7 @@ def summary_lines(outcome: BuildOutcome) -> list[str]:
                 " count(*) FILTER (severity = 'warning') FROM audit.quarantine"
             ).fetchone()
             lines.append(
-                f"  Karantæne: {errors} fejl (række afvist), {warnings} advarsler (celle tømt)"
+                f"  Karantæne: {errors} fejl (række afvist), {warnings} advarsler (række indlæst)"
             )
         if _table_exists(conn, "audit", "load_log"):
             failed = conn.execute(

@@ -63,7 +63,7 @@ def test_summary_counts_rows_quarantine_and_checks(tmp_path):
     lines = summary_lines(_outcome(database, checks))
     assert lines[0] == "Resumé (as_of 2025-11-15, 12 s):"
     assert lines[1].startswith("  Rækker pr. register: org_units 2, engagements 0, absences 0,")
-    assert lines[2] == "  Karantæne: 2 fejl (række afvist), 1 advarsler (celle tømt)"
+    assert lines[2] == "  Karantæne: 2 fejl (række afvist), 1 advarsler (række indlæst)"
     assert "  Kontroller: GX 1/2 ok, dbt-tests 1/1 ok" in lines
     assert "  Fejlet kontrol (gx, advarsel): marts/x/x_plausible" in lines
     assert not any("Afstemning" in line for line in lines)  # no reconciliation mart here
