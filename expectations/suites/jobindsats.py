@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import great_expectations as gx
 
-from expectations.core import Suite
+from expectations.core import Suite, no_rows
 
 AREA_LEVELS = ["land", "rar", "kommune"]
 PERIOD_TYPES = ["month", "quarter", "year", "qmat", "mytd"]
@@ -64,10 +64,6 @@ def _benchmark() -> list:
     ]
 
 
-def _no_rows() -> list:
-    return [gx.expectations.ExpectTableRowCountToEqual(value=0)]
-
-
 SUITES = [
     Suite(
         name="fct_jobindsats",
@@ -79,7 +75,7 @@ SUITES = [
     Suite(
         name="fct_jobindsats_consistency",
         table="marts.fct_jobindsats",
-        expectations=_no_rows,
+        expectations=no_rows,
         query=FACT_CONTRADICTIONS_SQL,
         description="Jobindsats hænger sammen: diskretionerede celler har ingen værdi (aldrig 0), "
         "kommuner har en kommunekode, perioden slutter efter sin start.",
@@ -94,7 +90,7 @@ SUITES = [
     Suite(
         name="fct_benchmark_consistency",
         table="marts.fct_benchmark",
-        expectations=_no_rows,
+        expectations=no_rows,
         query=BENCHMARK_CONTRADICTIONS_SQL,
         description="Benchmark hænger sammen: placering kun med en værdi og højst antal kommuner "
         "med værdi, forskel til landet = værdi − landsværdi.",

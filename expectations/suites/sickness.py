@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import great_expectations as gx
 
-from expectations.core import Suite
+from expectations.core import Suite, no_rows
 
 # Rounding: every hour figure is rounded to 6 decimals, so sums may differ by a few 1e-6.
 TOLERANCE = 0.01
@@ -105,10 +105,6 @@ def _plausible() -> list:
     ]
 
 
-def _no_rows() -> list:
-    return [gx.expectations.ExpectTableRowCountToEqual(value=0)]
-
-
 SUITES = [
     Suite(
         name="fct_sickness",
@@ -128,7 +124,7 @@ SUITES = [
     Suite(
         name="fct_sickness_groups",
         table="marts.fct_sickness",
-        expectations=_no_rows,
+        expectations=no_rows,
         query=GROUPS_MISMATCH_SQL,
         description="Sygefravær: alle = ordinære + inklusion for timer; personer i alle ligger "
         "mellem den største gruppe og summen (en person, der skiftede gruppe, tæller i begge).",
@@ -136,7 +132,7 @@ SUITES = [
     Suite(
         name="fct_sickness_hierarchy",
         table="marts.fct_sickness",
-        expectations=_no_rows,
+        expectations=no_rows,
         query=HIERARCHY_MISMATCH_SQL,
         description="Sygefravær: en enheds timer = egne timer + summen af underenhedernes.",
     ),

@@ -13,9 +13,7 @@ employees, of every scheme, a fifth of them in a sub-unit.
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -23,7 +21,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.dbt_invocation import run_dbt
-from tests.bench.bench_sickness import fill_staff, model_timings
+from tests.bench.bench_sickness import fill_staff
+from tests.bench.measure import model_timings, run_sizes
 from tests.support.warehouse import empty_warehouse
 
 AS_OF = date(2025, 11, 15)
@@ -113,12 +112,5 @@ def bench(employees: int, work_dir: Path) -> dict:
     }
 
 
-def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv] or list(DEFAULT_SIZES)
-    with tempfile.TemporaryDirectory(prefix="bench_quota_") as tmp:
-        for employees in sizes:
-            print(json.dumps(bench(employees, Path(tmp)), ensure_ascii=False), flush=True)
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    run_sizes(bench, sys.argv[1:], DEFAULT_SIZES, "quota")

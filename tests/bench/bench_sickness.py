@@ -9,9 +9,7 @@ about four years, on ~1 workplace per 40 employees.
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.dbt_invocation import run_dbt
+from tests.bench.measure import model_timings, run_sizes
 from tests.support.warehouse import empty_warehouse
 
 AS_OF = date(2025, 11, 15)
@@ -128,13 +127,6 @@ def fill_absences(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def model_timings(target_path: Path) -> dict[str, float]:
-    results = json.loads((target_path / "run_results.json").read_text())
-    return {
-        r["unique_id"].split(".")[-1]: round(r["execution_time"], 1) for r in results["results"]
-    }
-
-
 def bench(employees: int, work_dir: Path) -> dict:
     database = empty_warehouse(work_dir / f"bench_{employees}.duckdb")
     with duckdb.connect(str(database)) as conn:
@@ -154,12 +146,5 @@ def bench(employees: int, work_dir: Path) -> dict:
     }
 
 
-def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv] or list(DEFAULT_SIZES)
-    with tempfile.TemporaryDirectory(prefix="bench_sickness_") as tmp:
-        for employees in sizes:
-            print(json.dumps(bench(employees, Path(tmp)), ensure_ascii=False), flush=True)
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    run_sizes(bench, sys.argv[1:], DEFAULT_SIZES, "sickness")
