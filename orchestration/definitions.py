@@ -17,24 +17,16 @@ from orchestration.assets.raw import RAW_KEYS, ingest_landing
 from orchestration.checks import suite_checks
 from orchestration.resources import WarehouseResource, dbt_resource
 from orchestration.schedules import build_all_job, daily_build_schedule
+from orchestration.sensors import jobindsats_asset_keys, make_jobindsats_sensor
 
 ASSETS = [ingest_landing, dbt_models]
 ASSET_KEYS = {*RAW_KEYS, *dbt_models.keys}
 
 
 def _sensors() -> list:
-    """The jobindsats sensor from orchestration/sensors.py (helper "jobindsats"), when present."""
-    try:
-        from orchestration import sensors
-    except ImportError:
-        return []
-    if hasattr(sensors, "make_jobindsats_sensor"):
-        keys = sensors.jobindsats_asset_keys(ASSETS)
-        return [sensors.make_jobindsats_sensor(build_all_job, asset_selection=keys)]
-    if hasattr(sensors, "jobindsats_sensor"):
-        sensor = sensors.jobindsats_sensor
-        return [sensor(landing_dir_env="RUMMELIG_INPUT") if callable(sensor) else sensor]
-    return []
+    """The jobindsats extracts sensor: a run of build_all limited to the jobindsats lineage."""
+    keys = jobindsats_asset_keys(ASSETS)
+    return [make_jobindsats_sensor(build_all_job, asset_selection=keys)]
 
 
 def warehouse_from_env() -> WarehouseResource:

@@ -49,8 +49,8 @@ def jobindsats_asset_keys(assets: Iterable[AssetsDefinition]) -> list[AssetKey]:
     step) comes whole."""
     assets = list(assets)
     selection = (
-        AssetSelection.keys(RAW_JOBINDSATS).downstream()
-        | AssetSelection.keys(STG_KOMMUNER).upstream()
+        AssetSelection.assets(RAW_JOBINDSATS).downstream()
+        | AssetSelection.assets(STG_KOMMUNER).upstream()
     )
     keys = set(selection.resolve(assets))
     for asset in assets:
