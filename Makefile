@@ -5,7 +5,7 @@ VENV := .venv
 STAMP := $(VENV)/.synced
 RUN := $(UV) run --locked --no-sync
 
-.PHONY: setup browser demo test dev bench lint fmt clean
+.PHONY: setup test-apps demo test dev bench lint fmt clean
 
 $(STAMP): pyproject.toml uv.lock
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -14,21 +14,24 @@ $(STAMP): pyproject.toml uv.lock
 
 setup: $(STAMP)
 
-# Headless Chromium for the browser test of the HTML reports (Debian's package, installed when
-# we may; otherwise that one test is skipped, or fails under RUMMELIG_REQUIRE_BROWSER=1).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian's headless Chromium and LibreOffice Calc for the tests that open the demo reports the
+# way their readers do (installed when we may; otherwise those tests skip, or fail under
+# RUMMELIG_REQUIRE_BROWSER=1 / RUMMELIG_REQUIRE_LIBREOFFICE=1, as .ci/run sets).
+test-apps:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installerer chromium (apt-get) til browsertesten …"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium mangler: browsertesten springes over (apt-get install chromium)"; fi; }
+	    echo "Installerer$$missing (apt-get) til browser- og LibreOffice-testene …"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Mangler$$missing: de tests springes over (apt-get install$$missing)"; fi; fi
 
 ## demo: synthetic Horsens → DuckDB warehouse → reports in out/
 demo: $(STAMP)
 	$(RUN) rummelig demo --out out
 
 ## test: the whole test suite (unit, dbt, Dagster, GX, reports, end-to-end)
-test: $(STAMP) browser
+test: $(STAMP) test-apps
 	$(RUN) ruff check .
 	$(RUN) pytest -n 2 --dist loadgroup
 
