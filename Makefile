@@ -18,7 +18,7 @@ setup: $(STAMP)
 # way their readers do (installed when we may; otherwise those tests skip, or fail under
 # RUMMELIG_REQUIRE_BROWSER=1 / RUMMELIG_REQUIRE_LIBREOFFICE=1, as .ci/run sets).
 test-apps:
-	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing=" chromium"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
