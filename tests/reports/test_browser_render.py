@@ -9,19 +9,17 @@ installs it when it can); without it the test skips, unless RUMMELIG_REQUIRE_BRO
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from reports.charts import PALETTE
+from tests.support.desktop_apps import required_program
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Colours that only the charts use: the palette without black and grey (text and axes).
 CHART_RGB = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in PALETTE[:6]]
 MIN_CHART_PIXELS = 500  # a single 760 px wide line series alone draws more than this
@@ -29,11 +27,9 @@ MIN_CHART_PIXELS = 500  # a single 760 px wide line series alone draws more than
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    if CHROMIUM is None:
-        if os.environ.get("RUMMELIG_REQUIRE_BROWSER") == "1":
-            pytest.fail("RUMMELIG_REQUIRE_BROWSER=1 but no chromium on PATH")
-        pytest.skip("no chromium on PATH (apt-get install chromium)")
-    return CHROMIUM
+    return required_program(
+        ("chromium", "chromium-browser"), "RUMMELIG_REQUIRE_BROWSER", "chromium"
+    )
 
 
 def _screenshot(browser: str, html: Path, png: Path) -> None:

@@ -9,26 +9,22 @@ into a failure.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
+from tests.support.desktop_apps import required_program
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
 
 
 @pytest.fixture(scope="module")
 def soffice() -> str:
-    if SOFFICE is None:
-        if os.environ.get("RUMMELIG_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("RUMMELIG_REQUIRE_LIBREOFFICE=1 but no soffice on PATH")
-        pytest.skip("no soffice on PATH (apt-get install libreoffice-calc-nogui)")
-    return SOFFICE
+    return required_program(
+        ("soffice", "libreoffice"), "RUMMELIG_REQUIRE_LIBREOFFICE", "libreoffice-calc-nogui"
+    )
 
 
 def _cells(path: Path) -> dict[str, dict[str, object]]:
