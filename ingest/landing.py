@@ -11,8 +11,8 @@ import duckdb
 from ingest.audit import FileResult, write_load_log
 from ingest.errors import IngestError
 from ingest.raw_schema import create_raw_schema
-from ingest.register_specs import REGISTER_ORDER
-from ingest.registers import fmt_count, load_registers
+from ingest.registers.load import fmt_count, load_registers
+from ingest.registers.specs import REGISTER_ORDER
 from ingest.rules import RulesError, load_rules
 
 Progress = Callable[[str], None]
@@ -58,7 +58,7 @@ def _load_jobindsats(
     conn: duckdb.DuckDBPyConnection, folder: Path, progress: Progress
 ) -> list[FileResult]:
     try:
-        from ingest.jobindsats import load_extracts
+        from ingest.jobindsats.extracts import load_extracts
     except ImportError:
         progress("jobindsats: modulet er ikke tilgængeligt, springes over")
         return []

@@ -33,7 +33,7 @@ from dagster import (
 )
 
 from ingest.audit import file_sha256
-from ingest.jobindsats import extract_files
+from ingest.jobindsats.extracts import extract_files
 
 Fingerprint = dict[str, list]  # file name → [mtime_ns, size, sha256]
 

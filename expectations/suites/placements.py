@@ -5,7 +5,7 @@ from __future__ import annotations
 import great_expectations as gx
 
 from expectations.core import Suite
-from ingest.register_specs import SCHEMES
+from ingest.registers.specs import SCHEMES
 
 # A null benefit_group is its own value in the grain (E11): give it a key so it is compared.
 _QUERY = """

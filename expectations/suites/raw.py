@@ -9,7 +9,7 @@ from __future__ import annotations
 import great_expectations as gx
 
 from expectations.core import Suite
-from ingest.register_specs import ENGAGEMENT_TYPES, SCHEMES
+from ingest.registers.specs import ENGAGEMENT_TYPES, SCHEMES
 
 PERSON_KEY = r"^[0-9a-f]{64}$"  # lowercase hex HMAC-SHA256 (DOMAIN.md §7): never a CPR
 

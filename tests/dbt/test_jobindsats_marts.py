@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.jobindsats import load_extracts
+from ingest.jobindsats.extracts import load_extracts
 from tests.support.warehouse import dbt_build, empty_warehouse
 
 pytestmark = pytest.mark.xdist_group("jobindsats")

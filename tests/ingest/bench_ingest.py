@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--absences", type=int, default=2_000_000)
     args = parser.parse_args()
     os.environ.setdefault("RUMMELIG_PSEUDONYM_KEY", "bench-secret")
-    from ingest.registers import load_registers
+    from ingest.registers.load import load_registers
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "registers"

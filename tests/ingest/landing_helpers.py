@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.raw_schema import create_raw_schema
-from ingest.registers import load_registers
+from ingest.registers.load import load_registers
 
 TEST_SECRET = "test-secret-for-pseudonyms"
 

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from ingest.errors import IngestError
-from ingest.registers import load_registers
+from ingest.registers.load import load_registers
 from tests.ingest.landing_helpers import ORG_UNITS, load, problems, write
 
 HEADER = "engagement_id;cpr;org_unit_id;engagement_type;weekly_hours;start_date\n"
@@ -188,8 +188,8 @@ def test_a_different_pseudonym_key_on_the_same_database_is_refused(tmp_path, mon
 
 
 def test_a_quarantine_larger_than_a_row_group_is_readable_in_the_same_connection(tmp_path):
-    # Regression for a duckdb 2.0.0 trap (see ingest/build.py::_replace_quarantine): 130 000
-    # dangling absences (more than one row group of 122 880) and no in-file problems.
+    # Regression for a duckdb 2.0.0 trap (see ingest/registers/rebuild.py::_replace_quarantine):
+    # 130 000 dangling absences (more than one row group of 122 880) and no in-file problems.
     write(tmp_path, "org_units.csv", ORG_UNITS)
     n = 130_000
     lines = "".join(f"S{i};E9;barsel;2025-01-01\n" for i in range(n))
@@ -209,7 +209,7 @@ def test_a_quarantine_larger_than_a_row_group_is_readable_in_the_same_connection
 
 
 def test_batches_keep_row_numbers_and_find_duplicates_across_batches(tmp_path, monkeypatch):
-    monkeypatch.setattr("ingest.registers.BATCH_ROWS", 2)
+    monkeypatch.setattr("ingest.registers.load.BATCH_ROWS", 2)
     write(tmp_path, "org_units.csv", ORG_UNITS)
     write(
         tmp_path,

@@ -9,10 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ingest.jobindsats import JobindsatsFormatError, parse_extract, read_extract
-from ingest.jobindsats_periods import parse_period
-from ingest.jobindsats_values import parse_value
-from ingest.reference import default_area_index
+from ingest.jobindsats.areas import default_area_index
+from ingest.jobindsats.extracts import JobindsatsFormatError, parse_extract, read_extract
+from ingest.jobindsats.periods import parse_period
+from ingest.jobindsats.values import parse_value
 
 WEB_CSV = (
     "Sygedagpenge: Antal personer og fuldtidspersoner\n"
@@ -300,7 +300,7 @@ def test_same_cell_twice_in_one_file_later_row_wins(tmp_path: Path):
 def test_all_98_municipalities_resolve_by_their_jobindsats_name():
     import csv
 
-    from ingest.reference import KOMMUNER_CSV
+    from ingest.jobindsats.areas import KOMMUNER_CSV
 
     index = default_area_index()
     with KOMMUNER_CSV.open(encoding="utf-8") as handle:

@@ -11,7 +11,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from ingest.jobindsats import JobindsatsFormatError, load_extracts, parse_extract
+from ingest.jobindsats.extracts import JobindsatsFormatError, load_extracts, parse_extract
 from ingest.raw_schema import create_raw_schema
 
 BOM = "\ufeff"

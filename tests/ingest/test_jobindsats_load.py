@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.jobindsats import load_extracts
+from ingest.jobindsats.extracts import load_extracts
 from ingest.raw_schema import create_raw_schema
 
 HEADER = "Område;Periode;Antal personer\n"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.jobindsats import JobindsatsFormatError, parse_extract_bytes
-from ingest.jobindsats_values import parse_number
+from ingest.jobindsats.extracts import JobindsatsFormatError, parse_extract_bytes
+from ingest.jobindsats.values import parse_number
 
 
 def danish(value: Decimal, decimals: int, thousands: bool) -> str:

@@ -2,10 +2,9 @@
 
 `read_extract(path)` turns one CSV/XLSX/JSON extract into the long normalised form of
 raw.jobindsats; `load_extracts(conn, folder)` loads every extract of the landing folder's
-`jobindsats/` in file-name order. The parts: file formats (`jobindsats_formats`), cell values
-(`jobindsats_values`), period codes (`jobindsats_periods`), area names (`reference`), the
-normalisation (`jobindsats_normalise`) and the per-file store behind revisions
-(`jobindsats_store`).
+`jobindsats/` in file-name order. The parts (modules of `ingest.jobindsats`): file formats
+(`formats`), cell values (`values`), period codes (`periods`), area names (`areas`), the
+normalisation (`normalise`) and the per-file store behind revisions (`store`).
 """
 
 from __future__ import annotations
@@ -17,20 +16,20 @@ import duckdb
 import polars as pl
 
 from ingest.audit import FileResult, file_sha256, write_load_log
-from ingest.jobindsats_formats import JobindsatsFormatError, table_id_from_file_name
-from ingest.jobindsats_normalise import (
+from ingest.jobindsats.areas import AreaIndex, default_area_index
+from ingest.jobindsats.formats import JobindsatsFormatError, table_id_from_file_name
+from ingest.jobindsats.normalise import (
     FACT_COLUMNS,
     FACT_SCHEMA,
     ExtractResult,
     parse_extract_bytes,
 )
-from ingest.jobindsats_store import (
+from ingest.jobindsats.store import (
     create_store,
     rebuild_raw_jobindsats,
     store_file,
     stored_version,
 )
-from ingest.reference import AreaIndex, default_area_index
 
 __all__ = [
     "FACT_COLUMNS",

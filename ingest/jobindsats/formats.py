@@ -2,8 +2,8 @@
 
 Each reader turns one file into `RawTable`s: column labels plus data rows (all as wide as the
 columns) with their cells as found (text, or numbers from JSON/XLSX); row 1 = first data row.
-Splitting measures from dimensions and parsing values happens in `ingest.jobindsats`. Every
-problem that makes a file unusable raises `JobindsatsFormatError` with a Danish reason.
+Splitting measures from dimensions and parsing values happens in `ingest.jobindsats.normalise`.
+Every problem that makes a file unusable raises `JobindsatsFormatError` with a Danish reason.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.jobindsats_values import cell_text
+from ingest.jobindsats.values import cell_text
 
 AREA_LABELS = frozenset({"område", "area"})
 PERIOD_LABELS = frozenset({"periode", "period", "tid"})

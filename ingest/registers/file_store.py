@@ -1,5 +1,6 @@
-"""Per-file staging of validated register rows, so raw.* can be rebuilt set-based and re-runs are
-deterministic (DOMAIN.md §3.1: later file wins; the same file twice changes nothing).
+"""The per-file store of validated register rows (not dbt's staging schema), so raw.* can be
+rebuilt set-based and re-runs are deterministic (DOMAIN.md §3.1: later file wins; the same file
+twice changes nothing).
 
 Tables (schema raw, names starting with `_`, not dbt sources):
 - `raw._files_<register>`: the validated rows of every staged file version (no CPR: person_key and
@@ -19,8 +20,8 @@ import duckdb
 import polars as pl
 
 from ingest.audit import write_quarantine
-from ingest.csv_reader import CsvFile
 from ingest.raw_schema import AUDIT_TABLES, REGISTER_TABLES
+from ingest.registers.csv_reader import CsvFile
 
 STAGING_COLUMNS = (
     "_source_file VARCHAR NOT NULL, _file_sha256 VARCHAR NOT NULL, _row_number INTEGER NOT NULL"

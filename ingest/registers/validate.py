@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from ingest.audit import QUARANTINE_SCHEMA
-from ingest.csv_reader import ROW_NUMBER, CsvFile, mask_digits, masked_row
 from ingest.pseudonym import cpr_birth_date, cpr_digits, person_keys
-from ingest.register_specs import Col, RegisterSpec
+from ingest.registers.csv_reader import ROW_NUMBER, CsvFile, mask_digits, masked_row
+from ingest.registers.specs import Col, RegisterSpec
 
 TRUE_WORDS = {"1": True, "ja": True, "true": True, "0": False, "nej": False, "false": False}
 DATE_FORMATS = (

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from ingest.audit import write_quarantine
-from ingest.jobindsats_normalise import FACT_COLUMNS, FACT_KEY, ExtractResult
+from ingest.jobindsats.normalise import FACT_COLUMNS, FACT_KEY, ExtractResult
 from ingest.raw_schema import OTHER_TABLES
 
 STORE_TABLE = "raw._files_jobindsats"

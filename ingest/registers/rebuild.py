@@ -16,9 +16,9 @@ import duckdb
 import polars as pl
 
 from ingest.audit import QUARANTINE_SCHEMA
-from ingest.csv_reader import masked_rows_of
-from ingest.register_specs import REGISTER_ORDER, REGISTERS
-from ingest.staging import StagedFile, staged_files
+from ingest.registers.csv_reader import masked_rows_of
+from ingest.registers.file_store import StagedFile, staged_files
+from ingest.registers.specs import REGISTER_ORDER, REGISTERS
 
 OPEN_END = "DATE '9999-12-31'"
 

@@ -13,22 +13,22 @@ from dataclasses import dataclass
 import polars as pl
 
 from ingest.audit import QUARANTINE_SCHEMA, mask_cpr
-from ingest.jobindsats_formats import (
+from ingest.jobindsats.areas import AreaIndex, default_area_index
+from ingest.jobindsats.formats import (
     JobindsatsFormatError,
     RawTable,
     column_role,
     read_tables,
     table_id_from_file_name,
 )
-from ingest.jobindsats_periods import parse_period
-from ingest.jobindsats_values import (
+from ingest.jobindsats.periods import parse_period
+from ingest.jobindsats.values import (
     as_text,
     cell_value,
     clean_text,
     is_suppressed_mark,
     split_cells,
 )
-from ingest.reference import AreaIndex, default_area_index
 
 FACT_KEY = ("table_id", "measure", "area_name", "period_code", "dimensions")
 

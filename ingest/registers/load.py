@@ -1,5 +1,6 @@
-"""Load the six registers of a landing folder (DOMAIN.md §3.1–3.3): file by file into staging,
-then one set-based rebuild of raw.* (see ingest/build.py), then the load log."""
+"""Load the six registers of a landing folder (DOMAIN.md §3.1–3.3): file by file into the per-file
+store (ingest/registers/file_store.py), then one set-based rebuild of raw.*
+(ingest/registers/rebuild.py), then the load log."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ import duckdb
 import polars as pl
 
 from ingest.audit import FileResult, write_load_log
-from ingest.build import build_registers
-from ingest.csv_reader import CsvFile, FileProblem, inspect_csv, masked_rows_of, read_batches
 from ingest.errors import IngestError
 from ingest.pseudonym import key_file_path, pseudonym_key
 from ingest.raw_schema import create_raw_schema
-from ingest.register_specs import REGISTERS, RegisterSpec, register_of
-from ingest.staging import (
+from ingest.registers.csv_reader import (
+    CsvFile,
+    FileProblem,
+    inspect_csv,
+    masked_rows_of,
+    read_batches,
+)
+from ingest.registers.file_store import (
     KeyMismatch,
     append_file_quarantine,
     append_rows,
@@ -30,7 +35,9 @@ from ingest.staging import (
     set_needs_build,
     staged_sha,
 )
-from ingest.validate import validate_batch
+from ingest.registers.rebuild import build_registers
+from ingest.registers.specs import REGISTERS, RegisterSpec, register_of
+from ingest.registers.validate import validate_batch
 
 Progress = Callable[[str], None]
 BATCH_ROWS = 1_000_000

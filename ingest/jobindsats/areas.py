@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 KOMMUNER_CSV = SEEDS_DIR / "kommuner.csv"
 KOMMUNE_ALIASES_CSV = SEEDS_DIR / "kommune_aliases.csv"
 
