@@ -14,8 +14,10 @@ from ingest.raw_schema import create_raw_schema
 from ingest.registers.load import fmt_count, load_registers
 from ingest.registers.specs import REGISTER_ORDER
 from ingest.rules import RulesError, load_rules
+from ingest.targets import load_targets
 
 Progress = Callable[[str], None]
+_TARGET_STATUS = {"loaded": "indlæst", "skipped": "uændret", "failed": "kunne ikke læses"}
 
 
 @dataclass
@@ -79,15 +81,16 @@ def _log_rows(conn: duckdb.DuckDBPyConnection, source: str) -> int:
 def summarize(conn: duckdb.DuckDBPyConnection, files: list[FileResult]) -> LoadSummary:
     """Rows per table as the warehouse holds them now; quarantined = rows with an error."""
     summary = LoadSummary(files=files)
-    registers = ", ".join(f"'{r}'" for r in REGISTER_ORDER)
+    tables = (*REGISTER_ORDER, "targets")
+    named = ", ".join(f"'{r}'" for r in tables)
     quarantined = dict(
         conn.execute(
-            f"""SELECT CASE WHEN register IN ({registers}) THEN register ELSE 'jobindsats' END,
+            f"""SELECT CASE WHEN register IN ({named}) THEN register ELSE 'jobindsats' END,
                        count(DISTINCT (file_name, row_number))
                 FROM audit.quarantine WHERE severity = 'error' GROUP BY 1"""
         ).fetchall()
     )
-    for table in (*REGISTER_ORDER, "jobindsats"):
+    for table in (*tables, "jobindsats"):
         summary.rows_loaded[table] = conn.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]
         summary.rows_quarantined[table] = quarantined.get(table, 0)
     return summary
@@ -100,7 +103,7 @@ def load_landing(
     config_path: Path | None = None,
     progress: Progress | None = None,
 ) -> LoadSummary:
-    """Load a landing folder: rules and targets, the six registers, then jobindsats extracts."""
+    """Load a landing folder: rules, targets, the six registers, then jobindsats extracts."""
     progress = progress or (lambda _message: None)
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
@@ -110,10 +113,14 @@ def load_landing(
     if config_path and not config.exists():
         raise IngestError(f"Regelfilen findes ikke: {config}")
     try:
-        load_rules(conn, config, input_dir / "config" / "targets.csv")
+        load_rules(conn, config)
     except RulesError as exc:
-        raise IngestError(f"Regler/måltal i {input_dir / 'config'}: {exc}") from exc
-    progress("regler og måltal indlæst")
-    files = load_registers(conn, input_dir / "registers", progress)
+        raise IngestError(str(exc)) from exc
+    progress("regler indlæst")
+    files = [load_targets(conn, input_dir / "config" / "targets.csv")]
+    files = [f for f in files if f is not None]
+    for target_file in files:
+        progress(f"måltal: {target_file.file_name} {_TARGET_STATUS[target_file.status]}")
+    files += load_registers(conn, input_dir / "registers", progress)
     files += _load_jobindsats(conn, input_dir / "jobindsats", progress)
     return summarize(conn, files)

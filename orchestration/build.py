@@ -88,6 +88,16 @@ def _check_outcomes(result, gx_names: set[str]) -> list[CheckOutcome]:
     return sorted(outcomes, key=lambda c: (c.passed, c.label))
 
 
+def _check_rules(rules_file: Path) -> None:
+    """A rules.yml the user must fix stops the build before it starts (one line, exit 2)."""
+    from ingest.rules import RulesError, merged_rules
+
+    try:
+        merged_rules(rules_file if rules_file.is_file() else None)
+    except RulesError as exc:
+        raise BuildError(str(exc)) from exc
+
+
 def run_build(
     input_dir: Path,
     database: Path,
@@ -102,6 +112,7 @@ def run_build(
         raise BuildError(f"Inputmappen {input_dir} findes ikke.")
     if config_path is not None and not Path(config_path).is_file():
         raise BuildError(f"Konfigurationsfilen {config_path} findes ikke.")
+    _check_rules(Path(config_path) if config_path else input_dir / "config" / "rules.yml")
     started = time.time()
     if echo:
         echo("[   0.0 s] dbt-manifest til Dagster (dbt parse hvis projektet er ændret)")
