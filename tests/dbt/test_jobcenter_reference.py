@@ -147,7 +147,19 @@ def make_registers(seed: int) -> dict[str, list[dict]]:
                     "case_id": f"C{i:03d}",
                     "event_date": when if v < 2 else events[-1]["event_date"],  # a tie
                     "event_type": "visitation",
-                    "category": rng.choice([1, 2, 2, 3, 3, None]),
+                    # The cases open ten years stay in category 3: their chain never stops.
+                    "category": 3 if 6 <= i < 10 else rng.choice([1, 2, 2, 3, 3, None]),
+                    "status": None,
+                }
+            )
+        if 6 <= i < 10:  # category 3 from before the first absence day on
+            events.append(
+                {
+                    "event_id": f"V{i:03d}_z",
+                    "case_id": f"C{i:03d}",
+                    "event_date": first - timedelta(days=5),
+                    "event_type": "visitation",
+                    "category": 3,
                     "status": None,
                 }
             )
@@ -315,3 +327,37 @@ def test_fct_rettidighed_monthly_equals_the_reference(built):
     want = rettidighed_monthly(ref, sdp_followup(ref))
     got = _rows(db, "fct_rettidighed_monthly", list(want[0]), "month_end, due_kind")
     _compare(got, want, ["month_end", "due_kind"])
+
+
+def test_cases_open_ten_years_stop_at_the_first_due_on_or_after_as_of(built):
+    """The interval chain terminates (int_sdp_dues): a case open since 2015 lists its dues up to
+    and including the first one on or after as_of, at most 1 + held + ceil((as_of − due 1) / 28)."""
+    db, ref, _ = built
+    with duckdb.connect(str(db)) as conn:
+        found = conn.execute(
+            """SELECT f.case_id, count(*), max(f.due_date), max(f.due_date) FILTER
+                      (WHERE f.due_no < (SELECT max(due_no) FROM marts.fct_sdp_followup AS g
+                                         WHERE g.case_id = f.case_id)),
+                      min(f.due_date) FILTER (WHERE f.due_no = 1),
+                      (SELECT count(*) FROM intermediate.int_sdp_held_conversations AS h
+                       WHERE h.case_id = f.case_id)
+               FROM marts.fct_sdp_followup AS f
+               INNER JOIN raw.sdp_cases AS c USING (case_id)
+               WHERE year(c.first_absence_date) = 2015 AND c.case_end_date IS NULL
+               GROUP BY f.case_id"""
+        ).fetchall()
+    assert len(found) == 4
+    for case_id, dues, last, before_last, first_due, held in found:
+        assert last >= AS_OF > before_last, case_id
+        assert dues <= 1 + held + -(-(AS_OF - first_due).days // 28), case_id
+        assert dues > 120, case_id  # ten years of 28-day dues
+
+
+def test_the_jobcenter_suites_pass_on_the_random_registers(built):
+    from expectations.core import validate
+    from expectations.suites.jobcenter import SUITES
+
+    db, _, _ = built
+    with duckdb.connect(str(db)) as conn:
+        results = [validate(conn, suite) for suite in SUITES]
+    assert all(r.success for r in results), [r.summary() for r in results if not r.success]
