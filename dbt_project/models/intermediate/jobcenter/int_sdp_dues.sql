@@ -15,7 +15,7 @@
 -- the first due on or after min(as_of, case_end_date): later ones are either after as_of (not
 -- listed, E17) or after the case ended and not held (dropped, so is every due after them).
 -- Bound: a case lists at most 1 + H + ceil((min(as_of, case_end) − due H + 1) / interval) dues,
--- e.g. 132 for a case open ten years with nothing held; interval_days ≤ 0 lists no later due.
+-- e.g. 130 for a case open ten years with nothing held; interval_days ≤ 0 lists no later due.
 with
 
 build as (
