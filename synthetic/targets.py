@@ -40,14 +40,19 @@ def write_targets(s: Settings, path: Path, units: pl.DataFrame) -> int:
     rows.append(
         f"sickness_pct_alle;kommune;{code};{s.start.isoformat()};{s.as_of.year}-12-31;6.5;max;byraad"
     )
-    # Area scope uses the area name as written in org_units.area; org_unit scope the unit id.
-    for area, target in (("Børn og Unge", "5.0"), ("Social og Sundhed", "6.5")):
+    # Area scope uses the area name as written in org_units.area; org_unit scope the id of an
+    # area's unit (fct_kpi has a row per area: the units directly below the root).
+    named = ("Børn og Unge", "Social og Sundhed")
+    for area, target in zip(named, ("5.0", "6.5"), strict=True):
         rows.append(
             f"sickness_pct_ordinaere;area;{area};{s.as_of.year}-01-01;{s.as_of.year}-12-31;"
             f"{target};max;HMU"
         )
-    biggest = units.filter(pl.col("is_workplace")).sort("staff_weight", descending=True)
-    for unit_id in biggest["org_unit_id"].head(2):
+    root_id = units.filter(pl.col("parent_id").is_null())["org_unit_id"][0]
+    areas = units.filter((pl.col("parent_id") == root_id) & ~pl.col("area").is_in(named)).sort(
+        "org_unit_id"
+    )
+    for unit_id in areas["org_unit_id"].head(2):
         rows.append(
             f"sickness_pct_alle;org_unit;{unit_id};{s.as_of.year}-01-01;{s.as_of.year}-12-31;"
             "7.0;max;HMU"

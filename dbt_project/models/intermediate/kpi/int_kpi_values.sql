@@ -1,0 +1,232 @@
+-- The value of every KPI of docs/domain.md §5.8 for every scope (int_kpi_scopes) and every
+-- month, quarter and year overlapping the reporting window (int_periods: period_end =
+-- min(natural end, as_of); snapshot KPIs are taken on period_end), E22. Targets are matched in
+-- fct_kpi.
+--
+-- One CTE per KPI, named after it, returning the rows that have data: kpi, scope_type,
+-- scope_id, period_type, period_start, numerator and denominator (the counts behind a
+-- percentage; null for a count), value, persons (how many people the figure is about, for
+-- small-cell suppression; null when it is not about people). The grid below adds the rows
+-- without data: a count is 0, a percentage with an empty denominator is null (E23).
+-- Adding a KPI: a row in the seed kpi_definitions, a CTE here, its name in this list.
+{%- set kpis = [
+    'placements_active',
+    'quota_workplaces_over_pct',
+    'quota_breaches',
+    'sickness_pct_alle',
+    'sickness_pct_ordinaere',
+    'sickness_pct_inklusion',
+] %}
+
+with build as (
+    select small_cell_min_persons from {{ ref('int_build') }}
+),
+
+periods as (
+    select period_type, period_start, period_end, period_label from {{ ref('int_periods') }}
+),
+
+definitions as (
+    select kpi, unit, scopes from {{ ref('stg_kpi_definitions') }}
+),
+
+scopes as (
+    select scope_type, scope_id, anchor_unit_id from {{ ref('int_kpi_scopes') }}
+),
+
+scope_units as (
+    select scope_type, scope_id, org_unit_id from {{ ref('int_kpi_scope_units') }}
+),
+
+local_schemes as (
+    select code as scheme from {{ ref('stg_rules_code_sets') }}
+    where rule_set = 'local_quota_schemes'
+),
+
+placements as (
+    select placement_id, person_key, org_unit_id, scheme, start_date, observed_end_date
+    from {{ ref('int_placements') }}
+),
+
+quota_status as (
+    select month_end, workplace_id, ordinary_headcount, extraordinary_persons, status_local
+    from {{ ref('fct_quota_status') }}
+),
+
+breaches as (
+    select distinct placement_id, start_date from {{ ref('fct_quota_breaches') }}
+),
+
+sickness as (
+    select
+        org_unit_id,
+        period_type,
+        period_start,
+        staff_group,
+        absence_hours,
+        contracted_hours,
+        absence_pct,
+        persons
+    from {{ ref('fct_sickness') }}
+),
+
+-- Persons in an active placement of a local-quota scheme on period_end, by the placement's
+-- unit (units without a workplace included, E11).
+placements_active as (
+    select
+        'placements_active' as kpi,
+        scope_units.scope_type,
+        scope_units.scope_id,
+        periods.period_type,
+        periods.period_start,
+        null as numerator,
+        null as denominator,
+        count(distinct placements.person_key) as value,
+        count(distinct placements.person_key) as persons
+    from periods
+    inner join placements
+        on placements.start_date <= periods.period_end
+        and placements.observed_end_date >= periods.period_end
+    inner join local_schemes on local_schemes.scheme = placements.scheme
+    inner join scope_units on scope_units.org_unit_id = placements.org_unit_id
+    group by all
+),
+
+-- Workplaces with ordinary staff or extraordinary persons on period_end that are over the
+-- local quota, in % of them; a workplace belongs to the scopes its own unit is in.
+quota_workplaces_over_pct as (
+    select
+        'quota_workplaces_over_pct' as kpi,
+        scope_units.scope_type,
+        scope_units.scope_id,
+        periods.period_type,
+        periods.period_start,
+        count(*) filter (where quota_status.status_local = 'over') as numerator,
+        count(*) as denominator,
+        100.0 * count(*) filter (where quota_status.status_local = 'over') / count(*) as value,
+        null as persons
+    from periods
+    inner join quota_status on quota_status.month_end = periods.period_end
+    inner join scope_units on scope_units.org_unit_id = quota_status.workplace_id
+    where quota_status.ordinary_headcount > 0 or quota_status.extraordinary_persons > 0
+    group by all
+),
+
+-- Placements with at least one breach whose start_date lies in the period, by the
+-- placement's unit.
+quota_breaches as (
+    select
+        'quota_breaches' as kpi,
+        scope_units.scope_type,
+        scope_units.scope_id,
+        periods.period_type,
+        periods.period_start,
+        null as numerator,
+        null as denominator,
+        count(distinct breaches.placement_id) as value,
+        null as persons
+    from periods
+    inner join breaches
+        on breaches.start_date between periods.period_start and periods.period_end
+    inner join placements on placements.placement_id = breaches.placement_id
+    inner join scope_units on scope_units.org_unit_id = placements.org_unit_id
+    group by all
+),
+
+-- absence_pct of the scope's unit (the municipality's root, or the area) as fct_sickness
+-- publishes it; numerator/denominator are its absence and contracted hours.
+sickness_by_scope as (
+    select
+        scopes.scope_type,
+        scopes.scope_id,
+        sickness.period_type,
+        sickness.period_start,
+        sickness.staff_group,
+        sickness.absence_hours as numerator,
+        sickness.contracted_hours as denominator,
+        sickness.absence_pct as value,
+        sickness.persons
+    from sickness
+    inner join scopes on scopes.anchor_unit_id = sickness.org_unit_id
+),
+
+sickness_pct_alle as (
+    select 'sickness_pct_alle' as kpi, * exclude (staff_group) from sickness_by_scope
+    where staff_group = 'alle'
+),
+
+sickness_pct_ordinaere as (
+    select 'sickness_pct_ordinaere' as kpi, * exclude (staff_group) from sickness_by_scope
+    where staff_group = 'ordinaere'
+),
+
+sickness_pct_inklusion as (
+    select 'sickness_pct_inklusion' as kpi, * exclude (staff_group) from sickness_by_scope
+    where staff_group = 'inklusion'
+),
+
+kpi_rows as (
+    {% for kpi in kpis %}
+    select
+        kpi,
+        scope_type,
+        scope_id,
+        period_type,
+        period_start,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        cast(value as double) as value,
+        cast(persons as bigint) as persons
+    from {{ kpi }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+-- Every KPI computed here × every scope it is defined for × every period.
+grid as (
+    select
+        definitions.kpi,
+        definitions.unit,
+        scopes.scope_type,
+        scopes.scope_id,
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        periods.period_label
+    from definitions
+    cross join scopes
+    cross join periods
+    where definitions.kpi in ({{ "'" ~ kpis | join("', '") ~ "'" }})
+        and list_contains(string_split(definitions.scopes, ' '), scopes.scope_type)
+),
+
+final as (
+    select
+        grid.kpi,
+        grid.scope_type,
+        grid.scope_id,
+        grid.period_type,
+        grid.period_start,
+        grid.period_end,
+        grid.period_label,
+        grid.unit,
+        case
+            when grid.unit = 'count' then coalesce(kpi_rows.value, 0)
+            else kpi_rows.value
+        end as value,
+        case when grid.unit = 'pct' then coalesce(kpi_rows.numerator, 0) end as numerator,
+        case when grid.unit = 'pct' then coalesce(kpi_rows.denominator, 0) end as denominator,
+        coalesce(
+            kpi_rows.persons between 1 and build.small_cell_min_persons - 1, false
+        ) as suppressed
+    from grid
+    cross join build
+    left join kpi_rows
+        on kpi_rows.kpi = grid.kpi
+        and kpi_rows.scope_type = grid.scope_type
+        and kpi_rows.scope_id = grid.scope_id
+        and kpi_rows.period_type = grid.period_type
+        and kpi_rows.period_start = grid.period_start
+)
+
+select * from final
