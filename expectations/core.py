@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from ingest.audit import mask_cpr
+from ingest.cpr_mask import mask_cpr
 
 SAMPLE_ROWS = 5
 

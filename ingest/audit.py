@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from ingest.cpr_mask import mask_cpr, mask_cpr_expr
+
+MAX_TEXT_CHARS = 2000  # of a quarantine detail or row_masked
 
 QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "file_name": pl.String(),
@@ -21,8 +24,6 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "detail": pl.String(),
     "row_masked": pl.String(),
 }
-
-_CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?\d{4}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def mask_cpr(text: str | None) -> str | None:
-    """Mask anything shaped like a CPR number as DDMMYY-**** (DOMAIN.md §7)."""
-    if text is None:
-        return None
-    return _CPR_LIKE.sub(lambda m: f"{m.group(1)}-****", text)
-
-
 def already_loaded(conn: duckdb.DuckDBPyConnection, file_name: str, sha256: str) -> bool:
     """True when exactly this content of this file was loaded before (a re-delivery is skipped)."""
     row = conn.execute(
@@ -66,6 +60,8 @@ def already_loaded(conn: duckdb.DuckDBPyConnection, file_name: str, sha256: str)
 
 
 def write_load_log(conn: duckdb.DuckDBPyConnection, results: list[FileResult]) -> None:
+    if not results:  # an empty folder (DuckDB's executemany refuses an empty list)
+        return
     now = datetime.now()
     conn.executemany(
         "INSERT INTO audit.load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -91,14 +87,32 @@ def empty_quarantine() -> pl.DataFrame:
     return pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
+def _shortened(text: pl.Expr) -> pl.Expr:
+    """Texts for people: a cell of megabytes is cut (after masking, so no CPR is cut in half)."""
+    return (
+        pl.when(text.str.len_chars() > MAX_TEXT_CHARS)
+        .then(text.str.slice(0, MAX_TEXT_CHARS - 1) + "…")
+        .otherwise(text)
+    )
+
+
+def masked_quarantine(frame: pl.DataFrame) -> pl.DataFrame:
+    """QUARANTINE_SCHEMA's columns, its texts CPR-masked (ingest/cpr_mask.py) and shortened."""
+    texts = [_shortened(mask_cpr_expr(pl.col(c))) for c in ("detail", "row_masked")]
+    return frame.select([pl.col(c).cast(t) for c, t in QUARANTINE_SCHEMA.items()]).with_columns(
+        texts
+    )
+
+
 def write_quarantine(
     conn: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str = "audit.quarantine"
 ) -> None:
-    """Append quarantine rows to `table` (audit.quarantine, or ingest's per-file staging copy);
-    the frame must have exactly QUARANTINE_SCHEMA's columns."""
+    """Append quarantine rows to `table` (audit.quarantine, or a per-file store's copy); the frame
+    must have exactly QUARANTINE_SCHEMA's columns. detail and row_masked pass the CPR mask here,
+    whoever built them."""
     if frame.is_empty():
         return
-    frame = frame.select([pl.col(c).cast(t) for c, t in QUARANTINE_SCHEMA.items()])
+    frame = masked_quarantine(frame)
     conn.register("_quarantine_rows", frame.to_arrow())
     try:
         conn.execute(f"INSERT INTO {table} SELECT * FROM _quarantine_rows")

@@ -1,4 +1,5 @@
-"""CPR validation and pseudonymisation (DOMAIN.md §7).
+"""CPR validation and pseudonymisation (DOMAIN.md §7), of the CPR column and of a CPR found in a
+key column.
 
 A CPR number never reaches DuckDB: ingest derives the birth date, then replaces the number with
 `person_key` = lowercase hex HMAC-SHA256(key = UTF-8 bytes of the secret, message = the 10 digits).
@@ -18,6 +19,8 @@ import secrets
 from pathlib import Path
 
 import polars as pl
+
+from ingest.cpr_mask import has_cpr_expr
 
 KEY_ENV = "RUMMELIG_PSEUDONYM_KEY"
 KEY_FILE_ENV = "RUMMELIG_PSEUDONYM_KEY_FILE"
@@ -98,3 +101,27 @@ def cpr_birth_date(digits: pl.Expr) -> pl.Expr:
         ]
     )
     return iso.str.to_date("%Y-%m-%d", strict=False)
+
+
+# A key column that holds something CPR-shaped (someone typed the CPR into engagement_id …; the
+# same recogniser as the mask, ingest/cpr_mask.py, no date check: a mistyped CPR is still one)
+# keeps working as a key, but the value stored is a pseudonym: HMAC of the whole value
+# (domain-separated from person_key), in letters only, so it cannot look like a CPR.
+ID_PSEUDONYM_PREFIX = "pseudonym-"
+_HEX_AS_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+
+
+def id_pseudonym(value: str, key: bytes) -> str:
+    digest = hmac.digest(key, b"id\x00" + value.encode("utf-8"), "sha256").hex()[:20]
+    return ID_PSEUDONYM_PREFIX + digest.translate(_HEX_AS_LETTERS)
+
+
+def pseudonymise_cpr_ids(values: pl.Series, key: bytes) -> pl.Series:
+    """`values` with every value that holds a CPR replaced by its pseudonym (the same value gets
+    the same pseudonym in every register, so references still match)."""
+    flagged = values.filter(values.to_frame().select(has_cpr_expr(pl.first())).to_series())
+    if flagged.is_empty():
+        return values
+    distinct = flagged.unique()
+    lookup = dict(zip(distinct.to_list(), [id_pseudonym(v, key) for v in distinct], strict=True))
+    return values.replace(lookup)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.landing import load_notes
 from ingest.raw_schema import REGISTER_TABLES
 
 
@@ -193,6 +194,8 @@ def summary_lines(outcome: BuildOutcome) -> list[str]:
             ).fetchone()[0]
             if failed:
                 lines.append(f"  Filer der ikke kunne læses: {failed} (se audit.load_log)")
+        for kind, note in load_notes(conn):
+            lines.append(f"  {kind.capitalize()}: {note}")
         if _table_exists(conn, "marts", "fct_inclusion_reconciliation"):
             n = conn.execute("SELECT count(*) FROM marts.fct_inclusion_reconciliation").fetchone()[
                 0

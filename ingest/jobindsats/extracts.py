@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from ingest.audit import FileResult, file_sha256, write_load_log
+from ingest.delivery import JOBINDSATS_SUFFIXES, delivered_files
 from ingest.jobindsats.areas import AreaIndex, default_area_index
 from ingest.jobindsats.formats import JobindsatsFormatError, table_id_from_file_name
 from ingest.jobindsats.normalise import (
@@ -44,7 +45,6 @@ __all__ = [
 ]
 
 SOURCE = "jobindsats"
-EXTENSIONS = (".csv", ".xlsx", ".json")
 
 
 def read_extract(path: Path, *, areas: AreaIndex | None = None) -> pl.DataFrame:
@@ -63,11 +63,9 @@ def parse_extract(path: Path, *, areas: AreaIndex | None = None) -> ExtractResul
 
 
 def extract_files(folder: Path) -> list[Path]:
-    """Every extract in the folder, in file-name order (the order revisions apply in)."""
-    if not folder.is_dir():
-        return []
-    files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS]
-    return sorted(files, key=lambda p: p.name)
+    """Every extract in the folder, in file-name order (the order revisions apply in); what is
+    not an extract is decided in ingest/delivery.py."""
+    return delivered_files(folder, JOBINDSATS_SUFFIXES, "udtræk")[0]
 
 
 def load_extracts(

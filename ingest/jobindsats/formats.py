@@ -142,6 +142,19 @@ def table_from_grid(grid: list[list[Cell]], what: str) -> RawTable:
     return RawTable(columns, rows, title_table_id=title_ids[0] if title_ids else None)
 
 
+def _csv_grid(lines: list[str], delimiter: str) -> tuple[list[list[str]], int | None]:
+    """The rows, and the line number of the first row that spans lines (a stray quote would
+    silently merge the rows after it), or None. Extracts are small: a Python loop is fine."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    grid: list[list[str]] = []
+    spanning = None
+    for row in reader:
+        if spanning is None and reader.line_num != len(grid) + 1:
+            spanning = len(grid) + 1
+        grid.append(row)
+    return grid, spanning
+
+
 def read_csv(data: bytes) -> RawTable:
     text = decode_text(data)
     if "\x00" in text:
@@ -149,10 +162,15 @@ def read_csv(data: bytes) -> RawTable:
     lines = text.splitlines()
     for delimiter in _CSV_DELIMITERS:
         try:
-            grid = list(csv.reader(lines, delimiter=delimiter))
+            grid, spanning = _csv_grid(lines, delimiter)
         except csv.Error as exc:
             raise JobindsatsFormatError(f"CSV kan ikke læses: {exc}") from exc
         if any(_is_header(row) for row in grid):
+            if spanning is not None:
+                raise JobindsatsFormatError(
+                    f"CSV: et citationstegn i linje {spanning} lukkes ikke på samme linje; en "
+                    "celle kan ikke gå over flere linjer (rækkerne ville blive slået sammen)"
+                )
             return table_from_grid(grid, "CSV")
     raise JobindsatsFormatError(
         "CSV: ingen overskriftsrække med kolonnerne Område og Periode fundet"

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ingest.audit import QUARANTINE_SCHEMA, mask_cpr
+from ingest.audit import QUARANTINE_SCHEMA
+from ingest.cpr_mask import mask_cpr, mask_cpr_expr
 from ingest.jobindsats.areas import AreaIndex, default_area_index
 from ingest.jobindsats.formats import (
     JobindsatsFormatError,
@@ -140,7 +141,7 @@ def _quarantine_rows(
         severity=pl.lit("error", pl.String()),
         reason=pl.lit(reason, pl.String()),
         detail=pl.format(detail[reason], pl.col(value)),
-        row_masked=pl.Series([mask_cpr(r) for r in bad["_raw"]], dtype=pl.String()),
+        row_masked=mask_cpr_expr(pl.col("_raw")),
     )
 
 
@@ -208,7 +209,8 @@ def _normalise(
     if "period" not in roles:
         raise JobindsatsFormatError("kolonnen Periode (Period/Tid) mangler")
     area_i, period_i = roles.index("area"), roles.index("period")
-    labels = [c.label for c in table.columns]
+    # Labels and dimension values are stored: a CPR in them is masked (ingest/cpr_mask.py).
+    labels = [mask_cpr(c.label) or "" for c in table.columns]
     others = [i for i, role in enumerate(roles) if role is None]
     if len({labels[i] for i in others}) != len(others):
         raise JobindsatsFormatError("to kolonner har samme navn")
@@ -225,7 +227,7 @@ def _normalise(
         _text(area_i).alias("area_name"),
         _text(period_i).alias("period_code"),
         pl.concat_str([_text(i) for i in range(len(labels))], separator=";").alias("_raw"),
-        *(_text(i).alias(f"d{i}") for i in dimensions),
+        *(mask_cpr_expr(_text(i)).alias(f"d{i}") for i in dimensions),
         *(_value(i).alias(f"v{i}") for i in measures),
     )
     area_map = _lookup_frame(

@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from ingest.audit import write_quarantine
+from ingest.cpr_mask import mask_cpr
 from ingest.raw_schema import AUDIT_TABLES, REGISTER_TABLES
 from ingest.registers.csv_reader import CsvFile
 
@@ -141,7 +142,7 @@ def register_file(
             csv.sha256,
             str(csv.path.resolve()),
             csv.separator,
-            csv.separator.join(csv.columns),
+            mask_cpr(csv.separator.join(csv.columns)),
             rows_read,
         ],
     )

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from ingest.audit import FileResult, write_load_log
+from ingest.delivery import REGISTER_SUFFIXES, Ignored, delivered_files
 from ingest.errors import IngestError
 from ingest.pseudonym import key_file_path, pseudonym_key
 from ingest.raw_schema import create_raw_schema
@@ -106,21 +107,12 @@ def _stage_file(
     )
 
 
-def _landing_files(registers_dir: Path) -> list[Path]:
-    return sorted(
-        (p for p in registers_dir.iterdir() if p.is_file() and not p.name.startswith(".")),
-        key=lambda p: p.name,
-    )
-
-
 def _load_file(
     conn: duckdb.DuckDBPyConnection, path: Path, key: bytes, progress: Progress
-) -> FileResult | None:
-    """Stage one landing file; None for a file that is no register file at all (README …)."""
+) -> FileResult:
+    """Stage one register file (a `*.csv` of registers/, see ingest/delivery.py)."""
     register = register_of(path.name)
     if register is None:
-        if path.suffix.lower() != ".csv":
-            return None
         message = f"{path.name}: ukendt register (filnavnet skal begynde med et registernavn)"
         progress(message)
         return FileResult(path.name, "registers", None, None, "failed", message=message)
@@ -141,14 +133,30 @@ def _load_file(
         return FileResult(path.name, "registers", register, sha, "failed", message=str(problem))
 
 
+def register_files(
+    registers_dir: Path, landing: Path | None = None
+) -> tuple[list[Path], list[Ignored]]:
+    """The `*.csv` files of registers/ (name order) and what else is there, with why."""
+    return delivered_files(Path(registers_dir), REGISTER_SUFFIXES, "registre", landing)
+
+
 def load_registers(
-    conn: duckdb.DuckDBPyConnection, registers_dir: Path, progress: Progress | None = None
+    conn: duckdb.DuckDBPyConnection,
+    registers_dir: Path,
+    progress: Progress | None = None,
+    *,
+    files: list[Path] | None = None,
 ) -> list[FileResult]:
-    """Load every register file of `registers_dir` (name order) and rebuild raw.*."""
+    """Load every register file of `registers_dir` (name order; or `files`, already chosen by
+    ingest/delivery.py) and rebuild raw.*."""
     progress = progress or (lambda _message: None)
     registers_dir = Path(registers_dir)
     if not registers_dir.is_dir():
         raise IngestError(f"Mappen med registre findes ikke: {registers_dir}")
+    if files is None:
+        files, ignored = register_files(registers_dir)
+        for entry in ignored:
+            progress(f"ignoreret: {entry.line()}")
     create_raw_schema(conn)
     create_staging(conn)
     try:
@@ -163,8 +171,7 @@ def load_registers(
     except KeyMismatch as exc:
         raise IngestError(str(exc)) from exc
 
-    results = [_load_file(conn, path, key, progress) for path in _landing_files(registers_dir)]
-    results = [r for r in results if r is not None]
+    results = [_load_file(conn, path, key, progress) for path in files]
 
     if needs_build(conn):
         progress("registre: genopbygger raw-tabeller …")

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingest.audit import QUARANTINE_SCHEMA
+from ingest.audit import masked_quarantine
 from ingest.registers.csv_reader import masked_rows_of
 from ingest.registers.file_store import StagedFile, staged_files
 from ingest.registers.specs import REGISTER_ORDER, REGISTERS
@@ -210,7 +210,7 @@ def _replace_quarantine(conn: duckdb.DuckDBPyConnection, build_rows: pl.DataFram
     (≥ one row group, 122 880 rows) into the same table in one transaction leaves that table
     unreadable for this connection (scans return no rows until the database is reopened).
     """
-    build_rows = build_rows.select([pl.col(c).cast(t) for c, t in QUARANTINE_SCHEMA.items()])
+    build_rows = masked_quarantine(build_rows)
     names = ", ".join(f"'{r}'" for r in REGISTER_ORDER)
     conn.execute(f"DELETE FROM audit.quarantine WHERE register IN ({names})")
     conn.register("_build_rows", build_rows.to_arrow())

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 class Col:
     """One landing column.
 
-    kind: text | code | date | decimal | bool | cpr | category | p_number.
+    kind: text | id | code | date | decimal | bool | cpr | category | p_number. `id` = a key or
+    a reference to one (a CPR in it is replaced by a pseudonym); `text` = free text (a CPR in it
+    is masked).
     required: empty or invalid → error (E1). strict: optional, but an invalid value is an error
     because a null would change the meaning (E1a). Range (low, high] for decimals; its severity
     follows `required`/`strict`.
@@ -74,9 +76,9 @@ REGISTERS: dict[str, RegisterSpec] = {
         "org_units",
         "org_unit_id",
         (
-            Col("org_unit_id", required=True),
+            Col("org_unit_id", "id", required=True),
             Col("name", required=True),
-            Col("parent_id"),
+            Col("parent_id", "id"),
             Col("p_number", "p_number"),
             Col("workplace_type", "code", codes=WORKPLACE_TYPES),
             Col("area"),
@@ -89,9 +91,9 @@ REGISTERS: dict[str, RegisterSpec] = {
         "engagements",
         "engagement_id",
         (
-            Col("engagement_id", required=True),
+            Col("engagement_id", "id", required=True),
             Col("cpr", "cpr", required=True),
-            Col("org_unit_id", required=True),
+            Col("org_unit_id", "id", required=True),
             Col("engagement_type", "code", required=True, codes=ENGAGEMENT_TYPES),
             Col("weekly_hours", "decimal", required=True, low_exclusive=0, high_inclusive=48),
             Col("start_date", "date", required=True),
@@ -106,8 +108,8 @@ REGISTERS: dict[str, RegisterSpec] = {
         "absences",
         "absence_id",
         (
-            Col("absence_id", required=True),
-            Col("engagement_id", required=True),
+            Col("absence_id", "id", required=True),
+            Col("engagement_id", "id", required=True),
             Col("cause", "code", required=True, codes=CAUSES),
             Col("from_date", "date", required=True),
             Col("to_date", "date", strict=True),
@@ -121,9 +123,9 @@ REGISTERS: dict[str, RegisterSpec] = {
         "placements",
         "placement_id",
         (
-            Col("placement_id", required=True),
+            Col("placement_id", "id", required=True),
             Col("cpr", "cpr", required=True),
-            Col("org_unit_id", required=True),
+            Col("org_unit_id", "id", required=True),
             Col("scheme", "code", required=True, codes=SCHEMES),
             Col("benefit_group", "code", codes=BENEFIT_GROUPS),
             Col("weekly_hours", "decimal", low_exclusive=0, high_inclusive=48),
@@ -131,7 +133,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             Col("planned_end_date", "date"),
             Col("end_date", "date", strict=True),
             Col("end_reason", "code", codes=PLACEMENT_END_REASONS),
-            Col("previous_placement_id"),
+            Col("previous_placement_id", "id"),
         ),
         date_pairs=(("start_date", "end_date"), ("start_date", "planned_end_date")),
     ),
@@ -139,7 +141,7 @@ REGISTERS: dict[str, RegisterSpec] = {
         "sdp_cases",
         "case_id",
         (
-            Col("case_id", required=True),
+            Col("case_id", "id", required=True),
             Col("cpr", "cpr", required=True),
             Col("first_absence_date", "date", required=True),
             Col("employment_status", "code", codes=EMPLOYMENT_STATUSES),
@@ -153,8 +155,8 @@ REGISTERS: dict[str, RegisterSpec] = {
         "sdp_events",
         "event_id",
         (
-            Col("event_id", required=True),
-            Col("case_id", required=True),
+            Col("event_id", "id", required=True),
+            Col("case_id", "id", required=True),
             Col("event_date", "date", required=True),
             Col("event_type", "code", required=True, codes=EVENT_TYPES),
             Col("category", "category", codes=("1", "2", "3")),

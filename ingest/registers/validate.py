@@ -3,6 +3,12 @@
 Every check is a polars expression over the whole batch; no Python loop over rows. The result is
 the typed rows that load (CPR already replaced by person_key and birth_date) and one quarantine
 entry per problem: `error` = row not loaded, `warning` = cell nulled, row loaded.
+
+A row that cannot be split into the header's cells (csv_reader's `_structure`) gets that one
+error and no other check. CPRs outside the CPR column (docs/domain.md §7): a CPR in free text is
+masked before storage (`cpr_in_text`), a CPR in a key column is replaced by a pseudonym
+(`cpr_in_key`), both as warnings; quarantine details are masked where they are written
+(ingest/audit.py).
 """
 
 from __future__ import annotations
@@ -12,8 +18,21 @@ from dataclasses import dataclass
 import polars as pl
 
 from ingest.audit import QUARANTINE_SCHEMA
-from ingest.pseudonym import cpr_birth_date, cpr_digits, person_keys
-from ingest.registers.csv_reader import ROW_NUMBER, CsvFile, mask_digits, masked_row
+from ingest.cpr_mask import has_cpr_expr, mask_cpr_expr
+from ingest.pseudonym import (
+    cpr_birth_date,
+    cpr_digits,
+    person_keys,
+    pseudonymise_cpr_ids,
+)
+from ingest.registers.csv_reader import (
+    FIELD_COUNT,
+    ROW_NUMBER,
+    STRUCTURE,
+    CsvFile,
+    header_width,
+    masked_row,
+)
 from ingest.registers.specs import Col, RegisterSpec
 
 TRUE_WORDS = {"1": True, "ja": True, "true": True, "0": False, "nej": False, "false": False}
@@ -37,7 +56,7 @@ INVALID_REASON = {
 @dataclass(frozen=True)
 class Problem:
     condition: pl.Expr
-    column: str
+    column: str | None  # None: the row as a whole
     severity: pl.Expr  # "error" | "warning"
     reason: str
     detail: pl.Expr
@@ -86,6 +105,8 @@ def _parse(col: Col, value: pl.Expr) -> pl.Expr:
     if col.kind == "cpr":
         digits = cpr_digits(value)
         return pl.when(cpr_birth_date(digits).is_not_null()).then(digits)
+    if col.kind == "text":
+        return mask_cpr_expr(value)
     return value
 
 
@@ -170,6 +191,31 @@ def _problems(spec: RegisterSpec) -> list[Problem]:
                     pl.format(f"{col.name}: {{}} er uden for {_range_text(col)}", value),
                 )
             )
+        if col.kind == "text":
+            problems.append(
+                Problem(
+                    has_cpr_expr(value),
+                    col.name,
+                    pl.lit("warning"),
+                    "cpr_in_text",
+                    pl.lit(
+                        f"{col.name}: indeholder et CPR-nummer; det er gemt maskeret (DDMMYY-****)"
+                    ),
+                )
+            )
+        if col.kind == "id":
+            problems.append(
+                Problem(
+                    has_cpr_expr(value),
+                    col.name,
+                    pl.lit("warning"),
+                    "cpr_in_key",
+                    pl.lit(
+                        f"{col.name}: indeholder et CPR-nummer; værdien er gemt som et pseudonym "
+                        "(pseudonym-…), så CPR-nummeret ikke gemmes"
+                    ),
+                )
+            )
     if spec.name == "absences":
         problems.append(
             Problem(
@@ -209,6 +255,31 @@ def _problems(spec: RegisterSpec) -> list[Problem]:
     return problems
 
 
+def _structure_problems(csv: CsvFile) -> list[Problem]:
+    """A line that cannot be split into the header's cells: one error, nothing else checked."""
+    fields, width = pl.col(FIELD_COUNT), header_width(csv.columns)
+    details = {
+        "unbalanced_quote": pl.lit(
+            'et citationstegn (") lukkes ikke på samme linje; en celle kan ikke gå over flere '
+            "linjer, så rækken er ikke indlæst"
+        ),
+        "truncated_row": pl.format(
+            f"rækken har {{}} felter, men overskriften har {width}; rækken er afkortet (filen kan "
+            "være skåret af) og er ikke indlæst",
+            fields,
+        ),
+        "too_many_fields": pl.format(
+            f"rækken har {{}} felter, men overskriften har {len(csv.columns)}, og de ekstra "
+            "felter har indhold (et skilletegn i en celle uden citationstegn?)",
+            fields,
+        ),
+    }
+    return [
+        Problem(pl.col(STRUCTURE) == reason, None, pl.lit("error"), reason, detail)
+        for reason, detail in details.items()
+    ]
+
+
 def _invalid(name: str) -> pl.Expr:
     return pl.col(_value(name)).is_not_null() & pl.col(_parsed(name)).is_null()
 
@@ -244,7 +315,11 @@ def validate_batch(
     frame = frame.with_columns(
         [_parse(c, pl.col(_value(c.name))).alias(_parsed(c.name)) for c in spec.columns]
     )
-    problems = _problems(spec)
+    well_formed = pl.col(STRUCTURE).is_null()
+    problems = [
+        Problem(p.condition & well_formed, p.column, p.severity, p.reason, p.detail)
+        for p in _problems(spec)
+    ] + _structure_problems(csv)
     is_error = pl.any_horizontal(
         [(p.condition & (p.severity == "error")).fill_null(False) for p in problems]
     )
@@ -252,17 +327,17 @@ def validate_batch(
 
     flagged = frame.filter(
         pl.any_horizontal([p.condition.fill_null(False) for p in problems])
-    ).with_columns(masked_row(csv).alias("__row_masked"))
+    ).with_columns(masked_row().alias("__row_masked"))
     quarantine = pl.concat(
         [
             flagged.filter(p.condition.fill_null(False)).select(
                 pl.lit(file_name).alias("file_name"),
                 pl.lit(spec.name).alias("register"),
                 pl.col(ROW_NUMBER).cast(pl.Int64).alias("row_number"),
-                pl.lit(p.column).alias("column_name"),
+                pl.lit(p.column, pl.String).alias("column_name"),
                 p.severity.alias("severity"),
                 pl.lit(p.reason).alias("reason"),
-                mask_digits(p.detail).alias("detail"),
+                p.detail.alias("detail"),
                 pl.col("__row_masked").alias("row_masked"),
             )
             for p in problems
@@ -273,6 +348,9 @@ def validate_batch(
     rows = good.select(
         [_nulled(c, spec) for c in spec.columns] + [pl.col(ROW_NUMBER).cast(pl.Int32)]
     )
+    for col in spec.columns:
+        if col.kind == "id":
+            rows = rows.with_columns(pseudonymise_cpr_ids(rows[col.name], key))
     if "cpr" in rows.columns:
         # The CPR column is dropped here, before any frame reaches DuckDB (DOMAIN.md §7).
         rows = rows.with_columns(

@@ -36,6 +36,7 @@ def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource)
             warehouse.input_path,
             config_path=warehouse.rules_path,
             progress=context.log.info,
+            as_of=warehouse.as_of_date,
         )
         counts = {
             key: conn.execute(f"SELECT count(*) FROM {'.'.join(key.path)}").fetchone()[0]

@@ -1,0 +1,83 @@
+"""Loads that run but cannot be what the user meant: registers without rows, an as_of outside
+the data. Messages are Danish and say what to check."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+from ingest.audit import FileResult
+from ingest.registers.specs import REGISTER_ORDER
+
+# Without these two nothing can be computed: a build without them stops (docs/domain.md §3.3).
+REQUIRED_REGISTERS = ("org_units", "engagements")
+# Dates that say when something happened; as_of is compared with their range.
+ACTIVITY_DATES = {
+    "engagements": "start_date",
+    "placements": "start_date",
+    "absences": "from_date",
+    "sdp_cases": "first_absence_date",
+    "sdp_events": "event_date",
+}
+STALE_AFTER = timedelta(days=365)
+
+
+def _why_empty(register: str, files: list[FileResult], registers_dir: Path) -> str:
+    mine = [f for f in files if f.register == register]
+    if not mine:
+        return f"der er ingen fil {register}*.csv i {registers_dir}"
+    names = ", ".join(f.file_name for f in mine)
+    return f"filerne ({names}) gav 0 indlæste rækker (se audit.load_log og audit.quarantine)"
+
+
+def empty_register_problems(
+    rows_loaded: dict[str, int], files: list[FileResult], landing: Path
+) -> tuple[str | None, list[str]]:
+    """(the message that stops the build, or None; warnings) for registers without rows."""
+    registers_dir = landing / "registers"
+    fatal = []
+    warnings = []
+    for register in REGISTER_ORDER:
+        if rows_loaded.get(register, 0):
+            continue
+        why = _why_empty(register, files, registers_dir)
+        if register in REQUIRED_REGISTERS:
+            fatal.append(f"Registret {register} har ingen rækker: {why}.")
+        else:
+            warnings.append(
+                f"Registret {register} har ingen rækker ({why}); tal, der bygger på det, "
+                "bliver tomme."
+            )
+    if not fatal:
+        return None, warnings
+    message = " ".join(fatal) + (
+        " Bygget er stoppet, for uden enheder og ansættelser bliver alle tal tomme; "
+        "læg registrene i registers/ og kør igen."
+    )
+    return message, warnings
+
+
+def implausible_as_of(conn: duckdb.DuckDBPyConnection, as_of: date | None) -> list[str]:
+    """Warnings when as_of lies before all data or more than a year after the latest."""
+    if as_of is None:
+        return []
+    union = " UNION ALL ".join(f"SELECT {c} AS d FROM raw.{t}" for t, c in ACTIVITY_DATES.items())
+    first, last = conn.execute(f"SELECT min(d), max(d) FROM ({union})").fetchone()
+    if first is None:
+        return []
+    warnings = []
+    if as_of < first:
+        warnings.append(
+            f"as_of {as_of.isoformat()} ligger før alle data (den tidligste dato er "
+            f"{first.isoformat()}): alle rækker starter efter as_of og tælles ikke med, så "
+            "tallene bliver tomme. Er as_of rigtig?"
+        )
+    elif as_of > last + STALE_AFTER:
+        warnings.append(
+            f"as_of {as_of.isoformat()} ligger mere end et år efter de seneste data (den seneste "
+            f"start-, fraværs- eller hændelsesdato er {last.isoformat()}). Er as_of rigtig, "
+            "eller mangler en nyere leverance?"
+        )
+    return warnings
