@@ -18,7 +18,11 @@ from ingest.audit import FileResult, write_load_log
 from ingest.cpr_mask import mask_cpr
 from ingest.delivery import JOBINDSATS_SUFFIXES, Ignored, delivered_files, stray_entries
 from ingest.errors import IngestError
-from ingest.plausibility import empty_register_problems, implausible_as_of
+from ingest.plausibility import (
+    empty_register_problems,
+    implausible_as_of,
+    unknown_target_scopes,
+)
 from ingest.raw_schema import create_raw_schema
 from ingest.registers.load import fmt_count, load_registers, register_files
 from ingest.registers.specs import REGISTER_ORDER
@@ -177,7 +181,7 @@ def load_landing(
     summary = summarize(conn, files)
     summary.ignored = ignored
     fatal, warnings = empty_register_problems(summary.rows_loaded, files, input_dir)
-    summary.warnings = warnings + implausible_as_of(conn, as_of)
+    summary.warnings = warnings + implausible_as_of(conn, as_of) + unknown_target_scopes(conn)
     for warning in summary.warnings:
         progress(f"ADVARSEL {warning}")
     write_notes(conn, summary)

@@ -1,5 +1,5 @@
 """Loads that run but cannot be what the user meant: registers without rows, an as_of outside
-the data. Messages are Danish and say what to check."""
+the data, targets for units that do not exist. Messages are Danish and say what to check."""
 
 from __future__ import annotations
 
@@ -81,3 +81,25 @@ def implausible_as_of(conn: duckdb.DuckDBPyConnection, as_of: date | None) -> li
             "eller mangler en nyere leverance?"
         )
     return warnings
+
+
+def unknown_target_scopes(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """A warning per target whose scope names no unit (org_unit: no such org_unit_id; area: no
+    such unit or area; kommune: not the municipality of rules.yml). The targets reader has
+    already quarantined unknown KPIs; units are known only once the registers are loaded."""
+    rows = conn.execute(
+        """SELECT file_row, scope_type, scope_id, kpi FROM raw.targets
+           WHERE (scope_type = 'org_unit'
+                  AND scope_id NOT IN (SELECT org_unit_id FROM raw.org_units))
+              OR (scope_type = 'area'
+                  AND scope_id NOT IN (SELECT org_unit_id FROM raw.org_units)
+                  AND scope_id NOT IN (SELECT area FROM raw.org_units WHERE area IS NOT NULL))
+              OR (scope_type = 'kommune'
+                  AND scope_id NOT IN (SELECT municipality_code FROM raw.rules_general))
+           ORDER BY file_row"""
+    ).fetchall()
+    return [
+        f"targets.csv række {row}: måltallet for {kpi} gælder {scope_type} '{scope_id}', som ikke "
+        "findes i data (se org_units og municipality_code i rules.yml); det bruges ikke."
+        for row, scope_type, scope_id, kpi in rows
+    ]

@@ -93,3 +93,22 @@ def test_an_as_of_years_after_the_data_warns(case):
     assert ("advarsel", loaded.summary.warnings[0]) in loaded.sql(
         "SELECT kind, note FROM raw._load_notes"
     )
+
+
+@pytest.mark.fault("targets_for_unknown_units")
+def test_targets_for_units_that_do_not_exist_warn(case):
+    case.write(
+        "config/targets.csv",
+        "kpi;scope_type;scope_id;period_start;period_end;target_value;direction;source\n"
+        "quota_breaches;kommune;615;2025-01-01;2025-12-31;0;max;HMU\n"
+        "quota_breaches;org_unit;A;2025-01-01;2025-12-31;0;max;HMU\n"
+        "quota_breaches;org_unit;X9;2025-01-01;2025-12-31;0;max;HMU\n"
+        "quota_breaches;kommune;751;2025-01-01;2025-12-31;0;max;HMU\n",
+    )
+    loaded = case.load()
+    assert loaded.summary.warnings == [
+        "targets.csv række 3: måltallet for quota_breaches gælder org_unit 'X9', som ikke findes "
+        "i data (se org_units og municipality_code i rules.yml); det bruges ikke.",
+        "targets.csv række 4: måltallet for quota_breaches gælder kommune '751', som ikke findes "
+        "i data (se org_units og municipality_code i rules.yml); det bruges ikke.",
+    ]

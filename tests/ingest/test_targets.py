@@ -151,8 +151,11 @@ def test_one_row_with_several_problems_is_one_quarantined_row(tmp_path):
 def test_cpr_in_a_bad_row_is_masked(tmp_path):
     line = "quota_breaches;kommune;615;2025-01-01;2025-12-31;0;max;spurgt 010190-1234"
     conn, _ = _load(write(tmp_path, "targets.csv", f"{HEADER}\n{line.replace('max', 'mest')}\n"))
-    (row,) = _quarantine(conn)
-    assert row[-1] == "quota_breaches;kommune;615;2025-01-01;2025-12-31;0;mest;spurgt 010190-****"
+    direction, source = _quarantine(conn)
+    masked = "quota_breaches;kommune;615;2025-01-01;2025-12-31;0;mest;spurgt 010190-****"
+    assert direction[3:6] + direction[-1:] == ("direction", "error", "unknown_code", masked)
+    # the CPR in the free-text source is masked before storage, with a warning
+    assert source[3:6] == ("source", "warning", "cpr_in_text")
 
 
 def test_a_missing_column_fails_the_file_and_keeps_the_last_good_targets(tmp_path):
@@ -227,6 +230,12 @@ def test_the_kpi_list_is_the_seed_of_fct_kpi():
 def test_load_landing_logs_targets_and_goes_on_with_the_good_rows(tmp_path):
     landing = tmp_path / "landing"
     write(landing / "registers", "org_units.csv", ORG_UNITS)
+    write(  # org_units and engagements are required (a build without them stops)
+        landing / "registers",
+        "engagements.csv",
+        "engagement_id;cpr;org_unit_id;engagement_type;weekly_hours;start_date\n"
+        "E1;0101901234;A;ordinaer;37;2024-01-01\n",
+    )
     write(
         landing / "config",
         "targets.csv",
