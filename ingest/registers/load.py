@@ -127,6 +127,10 @@ def _load_file(
                 message="allerede indlæst med samme indhold",
             )  # fmt: skip
         return _stage_file(conn, spec, csv, key, progress)
+    except OSError as exc:  # unreadable (permissions), gone since the folder was listed, …
+        problem = FileProblem(f"{path.name}: filen kan ikke læses ({exc.strerror or exc})")
+        progress(f"FEJL {problem}")
+        return FileResult(path.name, "registers", register, None, "failed", message=str(problem))
     except FileProblem as problem:
         progress(f"FEJL {problem}")
         sha = csv.sha256 if csv else None

@@ -249,3 +249,24 @@ def test_a_million_garbage_lines_are_each_quarantined_and_counted(case):
         "GROUP BY 1"
     ) == [("truncated_row", n)]
     assert loaded.rows("absences") == BASE_ROWS["absences"]
+
+
+@pytest.mark.fault("file_unreadable")
+def test_a_file_that_cannot_be_opened_fails_alone(case, monkeypatch):
+    """Permissions cannot be taken from root (the tests may run as root), so the open fails
+    the way an unreadable file's does: PermissionError from the first read."""
+    import ingest.registers.load as load_module
+
+    real_inspect = load_module.inspect_csv
+
+    def denied(path, required):
+        if path.name == "absences.csv":
+            raise PermissionError(13, "Permission denied")
+        return real_inspect(path, required)
+
+    monkeypatch.setattr(load_module, "inspect_csv", denied)
+    loaded = case.load()
+    assert loaded.log("absences.csv") == (
+        "failed", 0, 0, 0, "absences.csv: filen kan ikke læses (Permission denied)"
+    )  # fmt: skip
+    assert loaded.rows("engagements") == BASE_ROWS["engagements"]
