@@ -13,7 +13,7 @@ import polars as pl
 
 from synthetic.core import NO_DATE, Settings, choice, ensure_codes, masked_text, text_series
 from synthetic.people import YEAR, People, birth_for_age
-from synthetic.staff import KINDS, weekly_hours_for
+from synthetic.staff import KINDS, early_exits, weekly_hours_for
 
 SCHEMES = [
     "virksomhedspraktik", "nyttejob", "loentilskud", "fleksjob", "skaanejob",
@@ -284,8 +284,10 @@ def _conversions(s: Settings, frame: pl.DataFrame, units: pl.DataFrame, rng):
             "end_day": start + rng.exponential(6 * YEAR, n).astype(np.int64),
             "end_reason": choice(rng, list(KINDS[0].reasons), list(KINDS[0].reasons.values()), n),
         }
-    ).filter(pl.col("start_day") <= s.as_of_day)
-    return frame, new
+    )
+    # Some ordinary jobs after a placement end within the first three months, too.
+    new = early_exits(s, new, {"ordinaer": 0.15}, "conversion_exits")
+    return frame, new.filter(pl.col("start_day") <= s.as_of_day)
 
 
 def _finalise(s: Settings, frame: pl.DataFrame) -> pl.DataFrame:

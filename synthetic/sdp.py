@@ -2,8 +2,8 @@
 
 Cases come from the municipality's own long sick spells (employment_status ansat) and from other
 citizens. Follow-up conversations are planned on the due dates of the rule version chosen by
-first_absence_date (sdp_2014: every 28 days; sdp_2023: three within 182 days) and are held on
-time, late, cancelled or not at all.
+first_absence_date (sdp_2014: 28 days after the previous one, while the category is 2 or 3;
+sdp_2023: three within 182 days) and are held on time, late, cancelled or not at all.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ RULE_SWITCH = day(date(2023, 3, 22))
 EVENT_TYPES = ["visitation", "opfoelgningssamtale", "revurdering", "aktivering_start"]
 CANCELLED = ["aflyst_borger", "aflyst_kommune", "udeblevet"]
 CASE_END_REASONS = ["raskmeldt", "jobafklaring", "fleksjob", "foertidspension", "ophoer_andet"]
-MAX_CONVERSATIONS = 8
+# Enough for the longest case under sdp_2014 (1 100 days ÷ 28).
+MAX_CONVERSATIONS = 40
 
 
 def build_cases(s: Settings, absences: pl.DataFrame, eng: pl.DataFrame, people: People):
@@ -79,37 +80,59 @@ def build_cases(s: Settings, absences: pl.DataFrame, eng: pl.DataFrame, people: 
 
 
 def build_events(s: Settings, cases: pl.DataFrame) -> pl.DataFrame:
+    """Visitations, follow-up conversations, revurderinger and activations per case.
+
+    The jobcentre plans conversations the way the rule of the case's version reads them
+    (docs/domain.md §5.6): sdp_2014 chains each conversation 28 days after the previous one was
+    held (or was due), as long as the category at the due date is 2 or 3; sdp_2023 holds three
+    more before day 182 when the case is in category 2 or 3. Some are held late, some cancelled
+    or not held at all, fewer each year (the jobcentre's trend). Categories change at a second
+    visitation for about a quarter of the cases, both ways.
+    """
     rng = s.rng("sdp_events")
     n = cases.height
     first = cases["first_day"].to_numpy()
     last = np.minimum(cases["final_end_day"].to_numpy(), s.as_of_day)
     fast = cases["fast_day"].to_numpy()
     case = cases["case_id"].to_numpy()
-    # Visitation (category 1: expected back soon; 2: at risk; 3: long-term), some revisited.
+    # Visitation (category 1: expected back soon; 2: at risk; 3: long-term), some revisited:
+    # 1 → 2 or 3, 2 → 1 (recovering) or 3, 3 → 2.
     category = rng.choice([1, 2, 3], size=n, p=[0.35, 0.45, 0.20])
-    visit = first + rng.integers(5, 35, n)
-    revisit = first + rng.integers(60, 150, n)
-    recat = np.minimum(category + 1, 3)
-    has_revisit = rng.random(n) < 0.15
-    # Planned conversations per rule version (k = 0 is due 1).
+    visit = first + rng.integers(-7, 35, n)  # sometimes before the first absence day
+    revisit = first + rng.integers(60, 200, n)
+    step = np.where(rng.random(n) < 0.5, 1, -1)
+    recat = np.select([category == 1, category == 3], [2 + (step > 0), 2], 2 + step)
+    has_revisit = rng.random(n) < 0.25
+    category_on = lambda d: np.where(has_revisit[:, None] & (d >= revisit[:, None]),  # noqa: E731
+                                     recat[:, None], category[:, None])  # fmt: skip
+    # Timeliness improves a little each year; offsets of held conversations from their due date.
     k = np.arange(MAX_CONVERSATIONS)
-    new_rule = (first >= RULE_SWITCH)[:, None]
-    due = np.where(new_rule, first[:, None] + 55 + np.where(k < 4, k * 40, 120 + (k - 3) * 60),
-                   first[:, None] + 55 + k * 28)  # fmt: skip
-    due1 = np.where(fast != NO_DATE, np.minimum(first + 55, fast + 14), first + 55)
-    due[:, 0] = due1
-    planned = np.ones_like(due, dtype=bool)
-    planned[:, 1:] = (category >= 2)[:, None]  # category 1: only the first conversation
-    # Timeliness improves a little each year (the jobcentre's trend).
     year_rank = (first - s.start_day) / 365.25
     p_late = np.clip(0.16 - 0.02 * year_rank, 0.05, 0.2)[:, None]
-    p_missing = np.clip(0.10 - 0.015 * year_rank, 0.03, 0.12)[:, None]
-    u = rng.random(due.shape)
+    p_missing = np.clip(0.08 - 0.012 * year_rank, 0.02, 0.1)[:, None]
+    u = rng.random((n, MAX_CONVERSATIONS))
     late = u < p_late
     missing = (u >= p_late) & (u < p_late + p_missing)
-    held = np.where(
-        late, due + rng.integers(1, 35, due.shape), due - rng.integers(0, 14, due.shape)
+    offset = np.where(
+        late,
+        rng.integers(1, 35, (n, MAX_CONVERSATIONS)),
+        -rng.integers(0, 14, (n, MAX_CONVERSATIONS)),
     )
+    offset = np.where(missing, 0, offset)
+    due1 = np.where(fast != NO_DATE, np.minimum(first + 55, fast + 14), first + 55)
+    # sdp_2014: due k + 1 = held (or due) date of k + 28, so dues follow the cumulated offsets.
+    chained = due1[:, None] + k * 28 + np.cumsum(offset, axis=1) - offset
+    # sdp_2023: three more well before day 182 (days 95, 135, 175), then none.
+    spread = np.where(k == 0, due1[:, None], first[:, None] + 55 + k * 40)
+    new_rule = first >= RULE_SWITCH
+    due = np.where(new_rule[:, None], spread, chained)
+    eligible = category_on(due) >= 2
+    planned = np.where(
+        new_rule[:, None],
+        (k < 4) & ((k == 0) | (category_on(np.minimum(first + 182, s.as_of_day)[:, None]) >= 2)),
+        (k == 0) | (np.cumprod(eligible | (k == 0), axis=1) == 1),
+    )
+    held = due + offset
     cancelled = missing & (rng.random(due.shape) < 0.6)
     cancel_day = due - rng.integers(0, 7, due.shape)
     cancel_code = np.asarray(CANCELLED, object)[rng.integers(0, 3, due.shape)]
