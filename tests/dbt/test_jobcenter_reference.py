@@ -39,6 +39,21 @@ AS_OF = date(2025, 6, 15)
 MARTS = ["fct_retention", "fct_placement_outcomes", "fct_sdp_followup", "fct_rettidighed_monthly"]
 TYPES = ["ordinaer"] * 5 + ["elev", "fleksjob", "fleksjob_foer_2013", "loentilskud", "seniorjob"]
 SCHEMES = ["virksomhedspraktik", "nyttejob", "loentilskud", "fleksjob", "beskyttet_beskaeftigelse"]
+# The dbt build of the jobcentre lineage also runs its unit tests; their statuses land here.
+UNIT_TEST_STATUSES: dict[str, str] = {}
+UNIT_TESTS = [
+    "int_employment_islands.employment_islands_merge_overlapping_and_adjacent",
+    "int_retention_cohort.retention_cohort_inklusion_or_preceded_by_placement",
+    "fct_retention.retention_weeks_judged_on_each_weeks_last_day",
+    "fct_placement_outcomes.placement_outcomes_qualifying_engagements",
+    "int_sdp_cases.sdp_cases_rule_version_and_first_due",
+    "int_sdp_held_conversations.sdp_held_conversations_count_afholdt_and_null_only",
+    "int_sdp_visitation_categories.sdp_visitation_category_ties_go_to_the_larger_event_id",
+    "int_sdp_dues.sdp_dues_interval_chain",
+    "int_sdp_dues.sdp_dues_count_within_days",
+    "fct_sdp_followup.sdp_followup_statuses_and_the_drop_rule",
+    "fct_rettidighed_monthly.rettidighed_by_month_of_due_date",
+]
 UNITS = [("R", None, None), ("W1", "R", "1000000001"), ("S1", "W1", None), ("X", "R", None)]
 STATUSES = [None, "afholdt", "afholdt", None, "aflyst_borger", "aflyst_kommune", "udeblevet"]
 
@@ -226,7 +241,7 @@ def _insert(db: Path, regs: dict[str, list[dict]]) -> None:
         )
 
 
-def _build(tmp: Path, regs: dict[str, list[dict]], rules: str | None) -> Path:
+def _build(tmp: Path, regs: dict[str, list[dict]], rules: str | None) -> tuple[Path, dict]:
     config = None
     if rules is not None:
         config = tmp / "rules.yml"
@@ -236,20 +251,23 @@ def _build(tmp: Path, regs: dict[str, list[dict]], rules: str | None) -> Path:
     saved = os.environ.get("DBT_INDIRECT_SELECTION")
     os.environ["DBT_INDIRECT_SELECTION"] = "cautious"  # only the jobcentre lineage
     try:
-        run_dbt("build", database=db, as_of=AS_OF, select=[f"+{m}" for m in MARTS])
+        outcome = run_dbt("build", database=db, as_of=AS_OF, select=[f"+{m}" for m in MARTS])
     finally:
         if saved is None:
             os.environ.pop("DBT_INDIRECT_SELECTION", None)
         else:
             os.environ["DBT_INDIRECT_SELECTION"] = saved
-    return db
+    return db, dict(outcome.results)
 
 
 @pytest.fixture(scope="module", params=["default_rules", "custom_rules"])
 def built(request, tmp_path_factory) -> tuple[Path, Registers, dict[str, str | None]]:
     regs = make_registers(seed=9)
     custom = request.param == "custom_rules"
-    db = _build(tmp_path_factory.mktemp(request.param), regs, CUSTOM_RULES if custom else None)
+    db, statuses = _build(
+        tmp_path_factory.mktemp(request.param), regs, CUSTOM_RULES if custom else None
+    )
+    UNIT_TEST_STATUSES.update(statuses)
     params = (
         {"history_months": 24, "weeks": 20, "retained_weeks": 10, "placement_followup_days": 60,
          "employment_min_days": 14, "versions": CUSTOM_VERSIONS}
@@ -361,3 +379,8 @@ def test_the_jobcenter_suites_pass_on_the_random_registers(built):
     with duckdb.connect(str(db)) as conn:
         results = [validate(conn, suite) for suite in SUITES]
     assert all(r.success for r in results), [r.summary() for r in results if not r.success]
+
+
+def test_the_hand_computed_dbt_unit_tests_ran_and_passed(built):
+    for name in UNIT_TESTS:
+        assert UNIT_TEST_STATUSES.get(f"unit_test.rummelig.{name}") == "pass", name
