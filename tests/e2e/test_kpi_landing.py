@@ -27,6 +27,16 @@ By hand:
 - Breaches by start date: P6 6/1 not_approved; P2 3/2 over_local_quota + over_statutory (one
   placement); P3 3/3 and P5 10/3 not_approved; P8 5/5 over_local_quota (W3 has 0 ordinary).
   P1, P7 started before the window; P4 has no workplace.
+- Retention cohort (complete when start + 181 ≤ 12/9): R1 fleksjob 6/1 (W3) retained; R2
+  løntilskud 3/2–30/3 (W3) 8 weeks, not retained; R3 ordinary 3/3 at W1 after P2 retained; R4
+  2/6 not complete.
+- Outcomes (complete when end + 118 ≤ 12/9): P7 ended 31/1, its person's løntilskud engagement
+  is the placement's own payroll record → not employed; P2 ended 28/2 → R3 (ordinary, 3 days
+  later) → employed; P6 ended 31/3 → not employed; P8 (30/6) not complete.
+- Rettidighed (sdp_2023: due 1 = first absence + 55): C1 due 6/3 held 1/3 on time; C2 due 28/3
+  held 2/4 late; C3 due 25/4 missing, category 3 → dues 2–4 on 30/8 missing; C4 fast track
+  25/6 + 14 = 9/7, held 8/7 on time. all: Mar 1/2, Apr 0/1, Jul 1/1, Aug 0/3; first: Mar 1/2,
+  Apr 0/1, Jul 1/1.
 - Sickness: S1 E1 6–10/1 = 5 days × 7.4 = 37.0 h; S2 F1 3–4/2 = 2 × 3.7 = 7.4 h; S3 E6 10–12/3
   = 22.2 h; S5 R1 5–9/5 = 5 × 3.7 = 18.5 h; S4 is barn_syg (not sickness). Contracted hours are
   recomputed here from the engagements and an independent Danish working-day calendar.
@@ -126,6 +136,35 @@ BREACHES = {  # placements with a breach started in each month
     "A3": [0, 0, 0, 0, 1, 0, 0, 0, 0],
 }
 
+# (retained or employed, cohort) by the month of start_date / end_date, per scope; every
+# cohort engagement and ended placement here is a different person.
+RETENTION = {
+    "615": {"2025-01": (1, 1), "2025-02": (0, 1), "2025-03": (1, 1)},
+    "A1": {"2025-03": (1, 1)},
+    "A2": {},
+    "A3": {"2025-01": (1, 1), "2025-02": (0, 1)},
+}
+OUTCOMES = {
+    "615": {"2025-01": (0, 1), "2025-02": (1, 1), "2025-03": (0, 1)},
+    "A1": {"2025-02": (1, 1)},
+    "A2": {"2025-03": (0, 1)},
+    "A3": {"2025-01": (0, 1)},
+}
+# (on time, dues, cases) by the month of the due date; kommune only.
+RETTIDIGHED = {
+    "rettidighed_pct": {
+        "2025-03": (1, 2, {"C1", "C2"}),
+        "2025-04": (0, 1, {"C3"}),
+        "2025-07": (1, 1, {"C4"}),
+        "2025-08": (0, 3, {"C3"}),
+    },
+    "rettidighed_first_pct": {
+        "2025-03": (1, 2, {"C1", "C2"}),
+        "2025-04": (0, 1, {"C3"}),
+        "2025-07": (1, 1, {"C4"}),
+    },
+}
+
 # Engagements: (id, area, staff group, daily hours, start, end)
 ENGAGEMENTS = [
     *[(f"E{i}", "A1", "ordinaere", 7.4, date(2020, 8, 1), None) for i in range(1, 6)],
@@ -194,6 +233,19 @@ def expected_value(kpi: str, scope: str, label: str):
         return (100.0 * over / base if base else None), over, base, False
     if kpi == "quota_breaches":
         return sum(BREACHES[scope][MONTHS.index(m)] for m in months), None, None, False
+    if kpi in ("retention_13_26_pct", "placement_employment_pct"):
+        table = (RETENTION if kpi == "retention_13_26_pct" else OUTCOMES)[scope]
+        numerator = sum(table.get(m, (0, 0))[0] for m in months)
+        denominator = sum(table.get(m, (0, 0))[1] for m in months)
+        value = 100.0 * numerator / denominator if denominator else None
+        return value, numerator, denominator, 0 < denominator < SMALL_CELL
+    if kpi in RETTIDIGHED:
+        table = RETTIDIGHED[kpi]
+        numerator = sum(table.get(m, (0, 0, set()))[0] for m in months)
+        denominator = sum(table.get(m, (0, 0, set()))[1] for m in months)
+        cases = set().union(*(table.get(m, (0, 0, set()))[2] for m in months))
+        value = 100.0 * numerator / denominator if denominator else None
+        return value, numerator, denominator, 0 < len(cases) < SMALL_CELL
     group = kpi.removeprefix("sickness_pct_")
     absence, contracted, persons = sickness(scope, group, label)
     value = 100.0 * absence / contracted if contracted else None
@@ -201,7 +253,7 @@ def expected_value(kpi: str, scope: str, label: str):
 
 
 # Targets applied, by (kpi, scope) → label → (target_value, direction, source); the rules of E23
-# applied by hand to config/targets.csv (rows 1–10; 11–14 are for KPIs built later).
+# applied by hand to config/targets.csv (rows 1–14).
 YEAR_2025 = dict.fromkeys(LABELS)
 TARGETS = {
     ("placements_active", "615"): {lb: (4.0, "min", "byraad") for lb in LABELS},
@@ -221,6 +273,13 @@ TARGETS = {
     ("placements_active", "A3"): {
         lb: (2.0, "min", "HMU") for lb in ("2025-04", "2025-05", "2025-06", "2025Q2")
     },
+    ("retention_13_26_pct", "615"): {lb: (50.0, "min", "byraad") for lb in LABELS},
+    ("placement_employment_pct", "615"): {lb: (50.0, "min", "byraad") for lb in LABELS},
+    ("rettidighed_pct", "615"): {lb: (90.0, "min", "jobcenter") for lb in LABELS},
+    # Row 14 is July–September: the months and Q3 (1/7–12/9), not the year.
+    ("rettidighed_first_pct", "615"): {
+        lb: (95.0, "min", "ministermaal") for lb in ("2025-07", "2025-08", "2025-09", "2025Q3")
+    },
 }
 KPIS = [
     "placements_active",
@@ -229,14 +288,21 @@ KPIS = [
     "sickness_pct_alle",
     "sickness_pct_ordinaere",
     "sickness_pct_inklusion",
+    "retention_13_26_pct",
+    "placement_employment_pct",
+    "rettidighed_pct",
+    "rettidighed_first_pct",
 ]
 SCOPES = [("kommune", "615"), ("area", "A1"), ("area", "A2"), ("area", "A3")]
+KOMMUNE_ONLY = {"rettidighed_pct", "rettidighed_first_pct"}
 
 
 def expected_rows() -> dict[tuple, tuple]:
     out = {}
     for kpi in KPIS:
         for scope_type, scope in SCOPES:
+            if kpi in KOMMUNE_ONLY and scope_type != "kommune":
+                continue
             for label in LABELS:
                 value, numerator, denominator, suppressed = expected_value(kpi, scope, label)
                 target, direction, source = TARGETS.get((kpi, scope), {}).get(
@@ -314,7 +380,9 @@ def test_every_row_of_fct_kpi_matches_the_hand_derivation(build):
         )
     }
     expected = expected_rows()
-    assert sorted(got) == sorted(expected)  # 6 KPIs × 4 scopes × 13 periods, no more
+    # 8 KPIs × 4 scopes + 2 kommune-only KPIs, × 13 periods; no more rows
+    assert len(expected) == (8 * 4 + 2) * 13
+    assert sorted(got) == sorted(expected)
     wrong = []
     for key, want in expected.items():
         have = got[key]

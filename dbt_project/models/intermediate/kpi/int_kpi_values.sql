@@ -16,6 +16,10 @@
     'sickness_pct_alle',
     'sickness_pct_ordinaere',
     'sickness_pct_inklusion',
+    'retention_13_26_pct',
+    'placement_employment_pct',
+    'rettidighed_pct',
+    'rettidighed_first_pct',
 ] %}
 
 with build as (
@@ -68,6 +72,33 @@ sickness as (
         absence_pct,
         persons
     from {{ ref('fct_sickness') }}
+),
+
+retention as (
+    select org_unit_id, person_key, start_date, retained_13_of_26
+    from {{ ref('fct_retention') }}
+    where window_complete
+),
+
+outcomes as (
+    select org_unit_id, person_key, end_date, employed_after
+    from {{ ref('fct_placement_outcomes') }}
+    where window_complete
+),
+
+rettidighed_months as (
+    select month_start, due_kind, dues, on_time from {{ ref('fct_rettidighed_monthly') }}
+),
+
+-- The counted dues one by one, only for the persons behind a rettidighed figure.
+rettidighed_dues as (
+    select date_trunc('month', due_date) as month_start, due_kind, person_key
+    from {{ ref('fct_sdp_followup') }}
+    where status in ('on_time', 'late', 'missing')
+),
+
+kommune as (
+    select scope_type, scope_id from scopes where scope_type = 'kommune'
 ),
 
 -- Persons in an active placement of a local-quota scheme on period_end, by the placement's
@@ -163,6 +194,104 @@ sickness_pct_ordinaere as (
 sickness_pct_inklusion as (
     select 'sickness_pct_inklusion' as kpi, * exclude (staff_group) from sickness_by_scope
     where staff_group = 'inklusion'
+),
+
+-- Cohort engagements (fct_retention) whose 26 weeks are complete and that started in the
+-- period: % retained at least 13 of 26 weeks, by the engagement's unit.
+retention_13_26_pct as (
+    select
+        'retention_13_26_pct' as kpi,
+        scope_units.scope_type,
+        scope_units.scope_id,
+        periods.period_type,
+        periods.period_start,
+        count(*) filter (where retention.retained_13_of_26) as numerator,
+        count(*) as denominator,
+        100.0 * count(*) filter (where retention.retained_13_of_26) / count(*) as value,
+        count(distinct retention.person_key) as persons
+    from periods
+    inner join retention
+        on retention.start_date between periods.period_start and periods.period_end
+    inner join scope_units on scope_units.org_unit_id = retention.org_unit_id
+    group by all
+),
+
+-- Ended placements (fct_placement_outcomes) whose follow-up is complete and that ended in the
+-- period: % followed by employment, by the placement's unit.
+placement_employment_pct as (
+    select
+        'placement_employment_pct' as kpi,
+        scope_units.scope_type,
+        scope_units.scope_id,
+        periods.period_type,
+        periods.period_start,
+        count(*) filter (where outcomes.employed_after) as numerator,
+        count(*) as denominator,
+        100.0 * count(*) filter (where outcomes.employed_after) / count(*) as value,
+        count(distinct outcomes.person_key) as persons
+    from periods
+    inner join outcomes
+        on outcomes.end_date between periods.period_start and periods.period_end
+    inner join scope_units on scope_units.org_unit_id = outcomes.org_unit_id
+    group by all
+),
+
+-- Dues of the months of the period (fct_rettidighed_monthly, a due in the month of its due
+-- date, E18): Σ on_time / Σ dues, kommune only (a sickness-benefit case has no org unit).
+rettidighed_totals as (
+    select
+        rettidighed_months.due_kind,
+        periods.period_type,
+        periods.period_start,
+        sum(rettidighed_months.on_time) as numerator,
+        sum(rettidighed_months.dues) as denominator
+    from periods
+    inner join rettidighed_months
+        on rettidighed_months.month_start between periods.period_start and periods.period_end
+    group by all
+),
+
+rettidighed_persons as (
+    select
+        kinds.due_kind,
+        periods.period_type,
+        periods.period_start,
+        count(distinct rettidighed_dues.person_key) as persons
+    from periods
+    inner join rettidighed_dues
+        on rettidighed_dues.month_start between periods.period_start and periods.period_end
+    inner join (values ('first'), ('later'), ('all')) as kinds (due_kind)
+        on kinds.due_kind in (rettidighed_dues.due_kind, 'all')
+    group by all
+),
+
+rettidighed_by_kind as (
+    select
+        rettidighed_totals.due_kind,
+        kommune.scope_type,
+        kommune.scope_id,
+        rettidighed_totals.period_type,
+        rettidighed_totals.period_start,
+        rettidighed_totals.numerator,
+        rettidighed_totals.denominator,
+        100.0 * rettidighed_totals.numerator / rettidighed_totals.denominator as value,
+        rettidighed_persons.persons
+    from rettidighed_totals
+    cross join kommune
+    left join rettidighed_persons
+        on rettidighed_persons.due_kind = rettidighed_totals.due_kind
+        and rettidighed_persons.period_type = rettidighed_totals.period_type
+        and rettidighed_persons.period_start = rettidighed_totals.period_start
+),
+
+rettidighed_pct as (
+    select 'rettidighed_pct' as kpi, * exclude (due_kind) from rettidighed_by_kind
+    where due_kind = 'all'
+),
+
+rettidighed_first_pct as (
+    select 'rettidighed_first_pct' as kpi, * exclude (due_kind) from rettidighed_by_kind
+    where due_kind = 'first'
 ),
 
 kpi_rows as (
