@@ -84,22 +84,31 @@ def implausible_as_of(conn: duckdb.DuckDBPyConnection, as_of: date | None) -> li
 
 
 def unknown_target_scopes(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """A warning per target whose scope names no unit (org_unit: no such org_unit_id; area: no
-    such unit or area; kommune: not the municipality of rules.yml). The targets reader has
-    already quarantined unknown KPIs; units are known only once the registers are loaded."""
+    """A warning per target whose scope names nothing fct_kpi reports on, by the matching rule
+    of fct_kpi (docs/decisions/kpi.md): kommune = the municipality_code of rules.yml; area = a
+    unit directly below a root, named by its org_unit_id, name or `area` (trimmed,
+    case-insensitive); org_unit = such a unit's org_unit_id. The targets reader has already
+    quarantined unknown KPIs; units are known only once the registers are loaded."""
     rows = conn.execute(
-        """SELECT file_row, scope_type, scope_id, kpi FROM raw.targets
+        """WITH areas AS (
+               SELECT org_unit_id, name, area FROM raw.org_units
+               WHERE parent_id IN (SELECT org_unit_id FROM raw.org_units WHERE parent_id IS NULL)),
+           area_names AS (
+               SELECT lower(org_unit_id) AS key FROM areas
+               UNION SELECT lower(trim(name)) FROM areas
+               UNION SELECT lower(trim(area)) FROM areas WHERE area IS NOT NULL)
+           SELECT file_row, scope_type, scope_id, kpi FROM raw.targets
            WHERE (scope_type = 'org_unit'
-                  AND scope_id NOT IN (SELECT org_unit_id FROM raw.org_units))
+                  AND scope_id NOT IN (SELECT org_unit_id FROM areas))
               OR (scope_type = 'area'
-                  AND scope_id NOT IN (SELECT org_unit_id FROM raw.org_units)
-                  AND scope_id NOT IN (SELECT area FROM raw.org_units WHERE area IS NOT NULL))
+                  AND lower(trim(scope_id)) NOT IN (SELECT key FROM area_names))
               OR (scope_type = 'kommune'
                   AND scope_id NOT IN (SELECT municipality_code FROM raw.rules_general))
            ORDER BY file_row"""
     ).fetchall()
     return [
-        f"targets.csv række {row}: måltallet for {kpi} gælder {scope_type} '{scope_id}', som ikke "
-        "findes i data (se org_units og municipality_code i rules.yml); det bruges ikke."
+        f"targets.csv række {row}: måltallet for {kpi} gælder {scope_type} '{scope_id}', som "
+        "hverken er kommunekoden i rules.yml eller et område (en enhed lige under roden i "
+        "org_units); det bruges ikke."
         for row, scope_type, scope_id, kpi in rows
     ]

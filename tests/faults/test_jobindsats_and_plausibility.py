@@ -107,8 +107,10 @@ def test_targets_for_units_that_do_not_exist_warn(case):
     )
     loaded = case.load()
     assert loaded.summary.warnings == [
-        "targets.csv række 3: måltallet for quota_breaches gælder org_unit 'X9', som ikke findes "
-        "i data (se org_units og municipality_code i rules.yml); det bruges ikke.",
-        "targets.csv række 4: måltallet for quota_breaches gælder kommune '751', som ikke findes "
-        "i data (se org_units og municipality_code i rules.yml); det bruges ikke.",
+        "targets.csv række 3: måltallet for quota_breaches gælder org_unit 'X9', som hverken er "
+        "kommunekoden i rules.yml eller et område (en enhed lige under roden i org_units); det "
+        "bruges ikke.",
+        "targets.csv række 4: måltallet for quota_breaches gælder kommune '751', som hverken er "
+        "kommunekoden i rules.yml eller et område (en enhed lige under roden i org_units); det "
+        "bruges ikke.",
     ]

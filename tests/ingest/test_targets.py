@@ -256,3 +256,30 @@ def test_load_landing_logs_targets_and_goes_on_with_the_good_rows(tmp_path):
     assert summary.rows_quarantined["jobindsats"] == 0
     assert "  targets: 2 rækker, 1 i karantæne" in summary.lines()
     assert "måltal: targets.csv indlæst" in messages
+
+
+def test_targets_naming_no_kpi_scope_warn_by_the_fct_kpi_rule(tmp_path):
+    """Areas are the units directly below the root, named by id, name or `area` in any case;
+    an org_unit target must name such a unit (fct_kpi has no rows for units further down)."""
+    landing = tmp_path / "landing"
+    write(landing / "registers", "org_units.csv", ORG_UNITS)  # K → A (area "Børn og unge") → A1
+    write(
+        landing / "registers",
+        "engagements.csv",
+        "engagement_id;cpr;org_unit_id;engagement_type;weekly_hours;start_date\n"
+        "E1;0101901234;A;ordinaer;37;2024-01-01\n",
+    )
+    rows = [
+        "quota_breaches;area; BØRN OG UNGE ;2025-01-01;2025-12-31;0;max;HMU",  # area value
+        "quota_breaches;area;skolen;2025-01-01;2025-12-31;0;max;HMU",  # unit name
+        "quota_breaches;area;a;2025-01-01;2025-12-31;0;max;HMU",  # unit id, other case
+        "quota_breaches;org_unit;A;2025-01-01;2025-12-31;0;max;HMU",
+        "quota_breaches;org_unit;A1;2025-01-01;2025-12-31;0;max;HMU",  # below the area
+        "quota_breaches;area;Skolens SFO;2025-01-01;2025-12-31;0;max;HMU",  # below the area
+        "quota_breaches;org_unit;a;2025-01-01;2025-12-31;0;max;HMU",  # ids are exact
+    ]
+    write(landing / "config", "targets.csv", "\n".join([HEADER, *rows]) + "\n")
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
+        summary = load_landing(conn, landing)
+    unused = [w.split(":")[0] for w in summary.warnings if "måltallet" in w]
+    assert unused == ["targets.csv række 5", "targets.csv række 6", "targets.csv række 7"]
