@@ -137,50 +137,86 @@ def scan_lines(path: Path) -> pl.LazyFrame:
     )
 
 
-def scan_csv(csv: CsvFile) -> pl.LazyFrame:
-    """Each line split into the header's columns (all text), column-wise in polars.
-
-    Adds `_row_number`, `_line` (the raw line), `_field_count`, `_blank` (no cell has content:
-    not a row) and `_structure`: null, or why the line cannot be split into the header's cells,
-    so the row is quarantined instead of guessed at: `unbalanced_quote` (a quote not closed on
-    its line: a cell never spans lines), `truncated_row` (fewer cells than the header),
-    `too_many_fields` (cells with content beyond the header).
-    """
-    sep = csv.separator
-    names = _unique_names(csv.columns)
-    line = pl.col(LINE)
-    tokens = (line + sep).str.extract_all(_cell_pattern(sep))
-    covered = tokens.list.eval(pl.element().str.len_bytes()).list.sum().fill_null(0)
-    complete = covered == line.str.len_bytes() + len(sep.encode())
-    cells = pl.col("_cells")
-    extra = cells.list.slice(len(names)).list.eval(pl.element() != "").list.any()
-    structure = (
-        pl.when(~pl.col("_complete"))
+def _structure(csv: CsvFile, complete: pl.Expr, fields: pl.Expr, extra: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(~complete)
         .then(pl.lit("unbalanced_quote"))
-        .when(cells.list.len() < header_width(csv.columns))
+        .when(fields < header_width(csv.columns))
         .then(pl.lit("truncated_row"))
         .when(extra)
         .then(pl.lit("too_many_fields"))
     )
-    blank = pl.col("_complete") & cells.list.eval(pl.element() == "").list.all()
+
+
+def _plain_cells(lines: pl.DataFrame, csv: CsvFile) -> pl.DataFrame:
+    """Lines without a quote character (nearly all): a plain split, no regular expression.
+    Cells are left as they are (validate.py trims them and reads an empty cell as null)."""
+    sep, names = csv.separator, _unique_names(csv.columns)
+    line = pl.col(LINE)
+    fields = pl.col(FIELD_COUNT)
+    rest = pl.col("_parts").struct.field(f"field_{len(names)}")
+    extra = rest.is_not_null() & rest.str.contains(f"[^{re.escape(sep)} \t]")
     return (
-        scan_lines(csv.path)
+        lines.with_columns(
+            line.str.splitn(sep, len(names) + 1).alias("_parts"),
+            (line.str.count_matches(sep, literal=True) + 1).cast(pl.Int32).alias(FIELD_COUNT),
+            line.str.contains(f"^[{re.escape(sep)} \t]*$").alias(BLANK),
+        )
         .with_columns(
-            complete.alias("_complete"),
+            _structure(csv, pl.lit(True), fields, extra).alias(STRUCTURE),
+            *(
+                pl.col("_parts").struct.field(f"field_{i}").alias(name)
+                for i, name in enumerate(names)
+            ),
+        )
+        .drop("_parts")
+    )
+
+
+def _quoted_cells(lines: pl.DataFrame, csv: CsvFile) -> pl.DataFrame:
+    """Lines with a quote character: a regular expression takes the cells one by one; a line it
+    cannot cover whole has a quote that is not closed on it."""
+    sep, names = csv.separator, _unique_names(csv.columns)
+    line = pl.col(LINE)
+    tokens = (line + sep).str.extract_all(_cell_pattern(sep))
+    covered = tokens.list.eval(pl.element().str.len_bytes()).list.sum().fill_null(0)
+    cells = pl.col("_cells")
+    complete = pl.col("_complete")
+    extra = cells.list.slice(len(names)).list.eval(pl.element() != "").list.any()
+    return (
+        lines.with_columns(
+            (covered == line.str.len_bytes() + len(sep.encode())).alias("_complete"),
             tokens.list.eval(_unquoted(pl.element(), sep)).alias("_cells"),
         )
         .with_columns(
-            structure.alias(STRUCTURE),
-            blank.alias(BLANK),
+            _structure(csv, complete, cells.list.len(), extra).alias(STRUCTURE),
+            (complete & cells.list.eval(pl.element() == "").list.all()).alias(BLANK),
             cells.list.len().cast(pl.Int32).alias(FIELD_COUNT),
-        )
-        .with_columns(
-            [
+            *(
                 cells.list.get(i, null_on_oob=True).replace("", None).alias(name)
                 for i, name in enumerate(names)
-            ]
+            ),
         )
         .drop("_complete", "_cells")
+    )
+
+
+def split_cells(lines: pl.DataFrame, csv: CsvFile) -> pl.DataFrame:
+    """A batch of lines split into the header's columns (all text), column-wise in polars.
+
+    Adds to `_row_number` and `_line` (the raw line): the header's columns, `_field_count`,
+    `_blank` (no cell has content: not a row) and `_structure`: null, or why the line cannot be
+    split into the header's cells, so the row is quarantined instead of guessed at:
+    `unbalanced_quote` (a quote not closed on its line: a cell never spans lines),
+    `truncated_row` (fewer cells than the header), `too_many_fields` (cells with content beyond
+    the header).
+    """
+    quoted = lines[LINE].str.contains('"', literal=True)
+    if not quoted.any():
+        return _plain_cells(lines, csv)
+    plain = _plain_cells(lines.filter(~quoted), csv)
+    return pl.concat([plain, _quoted_cells(lines.filter(quoted), csv).select(plain.columns)]).sort(
+        ROW_NUMBER
     )
 
 
@@ -189,8 +225,9 @@ def read_batches(csv: CsvFile, batch_rows: int) -> Iterator[pl.DataFrame]:
     line of the file was seen exactly once, or the file fails."""
     seen = 0
     try:
-        for batch in scan_csv(csv).collect_batches(chunk_size=batch_rows):
-            seen += batch.height
+        for lines in scan_lines(csv.path).collect_batches(chunk_size=batch_rows):
+            seen += lines.height
+            batch = split_cells(lines, csv)
             yield batch.filter(~pl.col(BLANK)).drop(BLANK)
     except pl.exceptions.PolarsError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
