@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.code_lists import code_list
+
 
 @dataclass(frozen=True)
 class Col:
@@ -42,34 +44,20 @@ class RegisterSpec:
         return next(c for c in self.columns if c.name == name)
 
 
-WORKPLACE_TYPES = (
-    "daginstitution", "skole", "plejecenter", "hjemmepleje", "sundhedscenter", "vej_og_park",
-    "administration", "kultur_fritid", "teknik_forsyning", "andet",
-)  # fmt: skip
-ENGAGEMENT_TYPES = (
-    "ordinaer", "elev", "fleksjob", "fleksjob_foer_2013", "loentilskud", "skaanejob",
-    "saerlige_vilkaar", "seniorjob",
-)  # fmt: skip
-ENGAGEMENT_END_REASONS = ("afskediget", "opsagt", "udloebet", "pension", "doedsfald", "andet")
-UNION_AREAS = ("FOA", "3F", "HK", "BUPL", "DLF", "SL", "DSR", "andet")
-CAUSES = ("egen_sygdom", "delvis_sygdom", "arbejdsskade", "barn_syg", "barsel", "andet")
-SCHEMES = (
-    "virksomhedspraktik", "nyttejob", "loentilskud", "fleksjob", "skaanejob", "saerlige_vilkaar",
-    "seniorjob", "beskyttet_beskaeftigelse",
-)  # fmt: skip
-BENEFIT_GROUPS = (
-    "a_dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat", "uddannelseshjaelp",
-    "sygedagpenge", "jobafklaring", "ressourceforloeb", "ledighedsydelse", "foertidspension",
-    "revalidering", "integration", "andet",
-)  # fmt: skip
-PLACEMENT_END_REASONS = (
-    "gennemfoert", "afbrudt_borger", "afbrudt_arbejdsplads", "overgang_loentilskud",
-    "overgang_ordinaer", "sygdom", "andet",
-)  # fmt: skip
-EMPLOYMENT_STATUSES = ("ansat", "ledig", "selvstaendig")
-CASE_END_REASONS = ("raskmeldt", "jobafklaring", "fleksjob", "foertidspension", "ophoer_andet")
-EVENT_TYPES = ("visitation", "opfoelgningssamtale", "revurdering", "aktivering_start")
-EVENT_STATUSES = ("afholdt", "aflyst_borger", "aflyst_kommune", "udeblevet")
+# Code lists: one source, the dbt seed dbt_project/seeds/code_labels.csv (ingest/code_lists.py).
+WORKPLACE_TYPES = code_list("workplace_type")
+ENGAGEMENT_TYPES = code_list("engagement_type")
+ENGAGEMENT_END_REASONS = code_list("engagement_end_reason")
+UNION_AREAS = code_list("union_area")
+CAUSES = code_list("absence_cause")
+SCHEMES = code_list("scheme")
+BENEFIT_GROUPS = code_list("benefit_group")
+PLACEMENT_END_REASONS = code_list("placement_end_reason")
+EMPLOYMENT_STATUSES = code_list("employment_status")
+CASE_END_REASONS = code_list("case_end_reason")
+EVENT_TYPES = code_list("sdp_event_type")
+EVENT_STATUSES = code_list("sdp_event_status")
+SDP_CATEGORIES = code_list("sdp_category")
 
 REGISTERS: dict[str, RegisterSpec] = {
     "org_units": RegisterSpec(
@@ -159,7 +147,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             Col("case_id", "id", required=True),
             Col("event_date", "date", required=True),
             Col("event_type", "code", required=True, codes=EVENT_TYPES),
-            Col("category", "category", codes=("1", "2", "3")),
+            Col("category", "category", codes=SDP_CATEGORIES),
             Col("status", "code", strict=True, codes=EVENT_STATUSES),
         ),
     ),
