@@ -1,4 +1,4 @@
-{# Schemas are exactly raw, staging, intermediate, marts: no target-schema prefix. #}
+{# Schemas are exactly raw, staging, intermediate, marts, reporting: no target-schema prefix. #}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
 {%- endmacro %}

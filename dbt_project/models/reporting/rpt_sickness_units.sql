@@ -1,0 +1,68 @@
+-- The sickness figures a report shows per unit, with what disclosure control needs
+-- (docs/domain.md §5.4, §7): fct_sickness joined with the hierarchy, plus the unit's own staff
+-- (engagements at the unit itself, not below it) as persons and contracted hours. A report hides
+-- a group with fewer than small_cell_min_persons persons (`suppressed`, primary), and chooses
+-- complementary cells so that neither a hidden group nor a unit's small own staff can be worked
+-- out from alle = ordinære + inklusion and parent = own staff + Σ children (reports/disclosure.py).
+with sickness as (
+    select * from {{ ref('fct_sickness') }}
+),
+
+units as (
+    select org_unit_id, name, parent_id, level, path from {{ ref('dim_org_unit') }}
+),
+
+group_keys as (
+    {{ staff_group_keys() }}
+),
+
+-- Distinct persons with an engagement at the unit itself, per period and staff group (alle
+-- included): a person in both groups counts once in alle, as in fct_sickness.
+own_persons as (
+    select
+        engagements.org_unit_id,
+        engagements.period_type,
+        engagements.period_start,
+        group_keys.group_key as staff_group,
+        count(distinct engagements.person_key) as own_persons
+    from {{ ref('int_engagement_period_hours') }} as engagements
+    inner join group_keys on group_keys.staff_group = engagements.staff_group
+    group by all
+),
+
+children as (
+    select parent_id as org_unit_id, count(*) as children
+    from units
+    where parent_id is not null
+    group by parent_id
+),
+
+final as (
+    select
+        sickness.org_unit_id,
+        units.name,
+        units.parent_id,
+        units.level,
+        units.path,
+        coalesce(children.children, 0) as children,
+        sickness.period_type,
+        sickness.period_start,
+        sickness.period_end,
+        sickness.staff_group,
+        sickness.absence_pct,
+        sickness.absence_days_per_fte,
+        sickness.persons,
+        sickness.suppressed,
+        coalesce(own_persons.own_persons, 0) as own_persons,
+        sickness.own_contracted_hours
+    from sickness
+    inner join units on units.org_unit_id = sickness.org_unit_id
+    left join children on children.org_unit_id = sickness.org_unit_id
+    left join own_persons
+        on own_persons.org_unit_id = sickness.org_unit_id
+        and own_persons.period_type = sickness.period_type
+        and own_persons.period_start = sickness.period_start
+        and own_persons.staff_group = sickness.staff_group
+)
+
+select * from final
