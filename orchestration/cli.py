@@ -14,6 +14,9 @@ from pathlib import Path
 
 import click
 
+from orchestration.cli_danish import DanishGroup
+from orchestration.cli_report import ReportCommand
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_DIR / "out"
 DEMO_AS_OF_HELP = "Referencedato (ÅÅÅÅ-MM-DD); standard: i dag."
@@ -103,7 +106,7 @@ def _report_options(args: list[str]) -> dict[str, str | bool]:
 
 
 def _report(name: str, database: Path, *, period: str, out: Path, options: dict) -> list[Path]:
-    from reports.common import ReportError
+    from reports.errors import ReportError
     from reports.registry import run_report
 
     try:
@@ -112,7 +115,20 @@ def _report(name: str, database: Path, *, period: str, out: Path, options: dict)
         raise UserError(str(exc)) from exc
 
 
-@click.group(help="Rummelig: datavarehus og rapporter om inklusion, sygefravær og jobcenter.")
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rummelig")
+    except PackageNotFoundError:
+        return "ukendt"
+
+
+@click.group(
+    cls=DanishGroup,
+    help="Rummelig: datavarehus og rapporter om inklusion, sygefravær og jobcenter.",
+)
+@click.version_option(_version(), "--version", prog_name="rummelig", message="%(prog)s %(version)s")
 def cli() -> None:
     pass
 
@@ -149,13 +165,21 @@ def build(input_dir: Path, database: Path, as_of: date | None, config: Path | No
 
 
 @cli.command(
-    help="Lav rapporten NAME for en periode (2025, 2025Q3, 2025-11). Øvrige --valg gives videre.",
+    cls=ReportCommand,
+    help="Lav RAPPORT (HTML og Excel) for en periode. Rapportens egne tilvalg står nederst.",
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
-@click.argument("name")
-@click.option("--database", type=click.Path(path_type=Path), required=True)
-@click.option("--period", required=True)
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT / "reports")
+@click.argument("name", metavar="RAPPORT")
+@click.option("--database", type=click.Path(path_type=Path), required=True, help="Varehuset.")
+@click.option(
+    "--period", required=True, metavar="PERIODE", help="År (2025), kvartal (2025Q3) eller måned."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT / "reports",
+    help="Mappen, rapporterne skrives i (standard: out/reports).",
+)
 @click.pass_context
 def report(ctx: click.Context, name: str, database: Path, period: str, out: Path) -> None:
     for path in _report(name, database, period=period, out=out, options=_report_options(ctx.args)):
