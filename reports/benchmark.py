@@ -3,8 +3,8 @@
 For one table and measure (`--table Y07A02 --measure "Antal fuldtidspersoner"`): our value and
 Hele landet's over time (a count is shown as an index, first period = 100, since a municipality's
 count and the national count are not on one scale), our rank over time, and the latest period's
-top and bottom municipalities. Reads marts.fct_benchmark and marts.fct_jobindsats only.
-Suppressed jobindsats figures are shown as "–" with a footnote, never as 0.
+top and bottom municipalities. Reads marts.fct_benchmark and reporting.rpt_benchmark_periods /
+rpt_benchmark_measures. Suppressed jobindsats figures are shown as "–" with a footnote, never as 0.
 """
 
 from __future__ import annotations
@@ -16,18 +16,16 @@ from pathlib import Path
 
 import duckdb
 
-from reports.common import (
-    Column,
-    ReportError,
-    ReportSpec,
-    Sheet,
-    fmt_month,
-    parse_period,
-    render_html,
-    report_meta,
-    svg_line_chart,
-    write_xlsx,
-)
+from reports import charts
+from reports.disclosure import PUBLISHER_SUPPRESSED_DA
+from reports.errors import ReportError
+from reports.formatting import fmt_month, fmt_quarter
+from reports.metadata import report_meta
+from reports.periods import parse_period
+from reports.rendering import write_report
+from reports.spec import ReportSpec
+from reports.warehouse import table_exists
+from reports.xlsx import Column, Sheet, Workbook
 
 TOP_N = 5
 PERIOD_TYPE_ORDER = ["month", "quarter", "qmat", "year", "mytd"]
@@ -50,6 +48,7 @@ class Selection:
 @dataclass
 class PeriodRow:
     period_code: str
+    report_code: str
     label: str
     period_start: date
     period_end: date
@@ -77,11 +76,11 @@ def period_label(period_type: str, start: date, end: date, code: str) -> str:
     if period_type == "month":
         return fmt_month(start)
     if period_type == "quarter":
-        return f"{(start.month - 1) // 3 + 1}. kvt. {start.year}"
+        return fmt_quarter(start)
     if period_type == "year":
         return str(start.year)
     if period_type == "qmat":
-        return f"12 mdr. til og med {(end.month - 1) // 3 + 1}. kvt. {end.year}"
+        return f"12 mdr. til og med {fmt_quarter(end)}"
     if period_type == "mytd":
         return f"jan.–{fmt_month(end)}"
     return code
@@ -103,14 +102,6 @@ def value_kind(values: list[float | None]) -> str:
 
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[tuple]:
     return conn.execute(sql, params).fetchall()
-
-
-def _table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    sql = (
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = ?"
-    )
-    return conn.execute(sql, [name]).fetchone()[0] > 0
 
 
 def choose_selection(
@@ -221,45 +212,23 @@ def load_series(conn: duckdb.DuckDBPyConnection, sel: Selection, until: date) ->
     rows = _rows(
         conn,
         """
-        with national as (
-            select period_code, value as national
-            from marts.fct_jobindsats
-            where area_level = 'land' and table_id = ? and measure = ? and dimensions = ?
-                and period_type = ?
-            qualify row_number() over (partition by period_code order by source_file desc) = 1
-        ),
-        ours as (
-            select period_code, period_start, period_end, value, diff_to_national, rank_desc,
-                n_municipalities, percentile
-            from marts.fct_benchmark
-            where municipality_code = ? and table_id = ? and measure = ? and dimensions = ?
-                and period_type = ?
-        ),
-        periods as (
-            select distinct period_code, period_start, period_end
-            from marts.fct_jobindsats
-            where table_id = ? and measure = ? and dimensions = ? and period_type = ?
-                and area_level in ('land', 'kommune')
-        )
-        select p.period_code, p.period_start, p.period_end, o.value, n.national,
-            o.diff_to_national, o.rank_desc, o.n_municipalities, o.percentile
-        from periods as p
-        left join ours as o using (period_code)
-        left join national as n using (period_code)
-        where p.period_end <= ?
+        select p.period_code, p.report_period_code, p.period_start, p.period_end, o.value,
+            p.national_value, o.diff_to_national, o.rank_desc, o.n_municipalities, o.percentile
+        from reporting.rpt_benchmark_periods as p
+        left join marts.fct_benchmark as o
+            on o.table_id = p.table_id and o.measure = p.measure
+            and o.dimensions = p.dimensions and o.period_code = p.period_code
+            and o.municipality_code = ?
+        where p.table_id = ? and p.measure = ? and p.dimensions = ? and p.period_type = ?
+            and p.period_end <= ?
         order by p.period_start, p.period_code
         """,
-        [
-            *(sel.table_id, sel.measure, sel.dimensions, sel.period_type),
-            sel.municipality_code,
-            *(sel.table_id, sel.measure, sel.dimensions, sel.period_type),
-            *(sel.table_id, sel.measure, sel.dimensions, sel.period_type),
-            until,
-        ],
+        [sel.municipality_code, sel.table_id, sel.measure, sel.dimensions, sel.period_type, until],
     )
     return [
         PeriodRow(
             code,
+            report_code,
             period_label(sel.period_type, start, end, code),
             start,
             end,
@@ -270,8 +239,30 @@ def load_series(conn: duckdb.DuckDBPyConnection, sel: Selection, until: date) ->
             n,
             pct,
         )
-        for code, start, end, value, national, diff, rank, n, pct in rows
+        for code, report_code, start, end, value, national, diff, rank, n, pct in rows
     ]
+
+
+def measure_info(conn: duckdb.DuckDBPyConnection, sel: Selection) -> dict[str, str | None]:
+    """The measure's unit and direction (reporting.rpt_benchmark_measures); a measure that is
+    not listed gets a unit guessed from its name and no direction."""
+    row = _rows(
+        conn,
+        "select unit_da, direction, direction_da from reporting.rpt_benchmark_measures "
+        "where lower(table_id) = lower(?) and lower(measure) = lower(?)",
+        [sel.table_id, sel.measure],
+    )
+    if row:
+        return {"unit": row[0][0], "direction": row[0][1], "direction_da": row[0][2]}
+    name = sel.measure.lower()
+    unit = (
+        "procentpoint"
+        if "pct.-point" in name
+        else "procent"
+        if "pct" in name or "andel" in name
+        else "antal"
+    )
+    return {"unit": unit, "direction": None, "direction_da": "retning ikke angivet"}
 
 
 def load_ranking(
@@ -316,10 +307,10 @@ def index_series(points: list[tuple[date, float | None]], base: float | None) ->
 
 
 def build_content(conn: duckdb.DuckDBPyConnection, period: str, **options) -> dict:
-    for mart in ("fct_benchmark", "fct_jobindsats"):
-        if not _table_exists(conn, mart):
-            raise ReportError(f"marts.{mart} findes ikke: byg data først (rummelig build).")
-    meta = report_meta(conn)
+    for relation in ("marts.fct_benchmark", "reporting.rpt_benchmark_periods"):
+        if not table_exists(conn, relation):
+            raise ReportError(f"{relation} findes ikke: byg data først (rummelig build).")
+    meta = report_meta(conn, (), ())
     chosen = parse_period(period)
     code = options.get("municipality") or meta.get("municipality_code")
     if not code:
@@ -334,16 +325,19 @@ def build_content(conn: duckdb.DuckDBPyConnection, period: str, **options) -> di
         period_type=options.get("period_type"),
         until=chosen.end,
     )
+    meta = report_meta(conn, (), (sel.table_id,))  # data quality of this table only
     series = load_series(conn, sel, chosen.end)
     latest = series[-1]  # also when our figure is suppressed there: shown as "–"
     ranking, n_suppressed = load_ranking(conn, sel, latest.period_code)
     ours_name = next((r.name for r in ranking if r.ours), None) or meta.get("municipality_name")
     ours_name = ours_name or f"Kommune {code}"
+    info = measure_info(conn, sel)
 
     kind = value_kind([p.value for p in series] + [p.national for p in series])
     ours_points = [(p.period_end, p.value) for p in series]
     national_points = [(p.period_end, p.national) for p in series]
     counts = is_count(sel.measure)
+    direction = info["direction_da"]
     if counts:
         base = next(
             (p for p in series if p.value is not None and p.national is not None and p.value),
@@ -351,21 +345,25 @@ def build_content(conn: duckdb.DuckDBPyConnection, period: str, **options) -> di
         )
         ours_points = index_series(ours_points, base.value if base else None)
         national_points = index_series(national_points, base.national if base else None)
-        chart_title = f"{sel.measure}: indeks ({base.label if base else '–'} = 100)"
-        y_format, y_label = "dec1", "Indeks"
+        chart_title = f"{sel.measure} ({info['unit']}): indeks, {base.label if base else '–'} = 100"
+        y_format, y_label = "dec1", f"Indeks ({info['unit']})"
     else:
-        chart_title, y_format, y_label = sel.measure, kind, sel.measure
-    development = svg_line_chart(
-        {ours_name: ours_points, "Hele landet": national_points},
-        title=chart_title,
+        chart_title, y_format = f"{sel.measure} ({info['unit']})", kind
+        y_label = info["unit"].capitalize()
+    x = [p.label for p in series]
+    development = charts.line_chart(
+        x,
+        {ours_name: [v for _, v in ours_points], "Hele landet": [v for _, v in national_points]},
+        title=f"{chart_title} · {direction}",
         y_label=y_label,
-        y_format=y_format,
+        y_format="pct" if info["unit"] == "procent" and not counts else y_format,
     )
-    rank_chart = svg_line_chart(
-        {f"Placering for {ours_name}": [(p.period_end, p.rank) for p in series]},
-        title="Placering blandt kommunerne (1 = højeste værdi)",
+    rank_chart = charts.line_chart(
+        x,
+        {f"Placering for {ours_name}": [p.rank for p in series]},
+        title=f"Placering blandt kommunerne (1 = højeste værdi) · {direction}",
         y_label="Placering",
-        y_format="int",
+        invert_y=True,
     )
     dims = json.loads(sel.dimensions)
     dims_text = ", ".join(f"{k}: {v}" for k, v in dims.items()) or "ingen (hele tabellen)"
@@ -378,7 +376,7 @@ def build_content(conn: duckdb.DuckDBPyConnection, period: str, **options) -> di
     footnotes.append(
         "Placering: 1 = højeste værdi blandt kommuner med et tal (lige tal deler placering, og "
         "den næste springes over). Percentil = 100 × (antal − placering) / (antal − 1). "
-        "Om en høj værdi er godt eller skidt, afhænger af målingen."
+        f"For denne måling gælder: {direction.lower()}."
     )
     return {
         "title": "Benchmark med jobindsats.dk",
@@ -388,6 +386,7 @@ def build_content(conn: duckdb.DuckDBPyConnection, period: str, **options) -> di
         "selection": sel,
         "dims_text": dims_text,
         "ours_name": ours_name,
+        "measure_info": info,
         "series": series,
         "latest": latest,
         "ranking": ranking,
@@ -396,6 +395,7 @@ def build_content(conn: duckdb.DuckDBPyConnection, period: str, **options) -> di
         "kind": kind,
         "charts": {"development": development, "rank": rank_chart},
         "footnotes": footnotes,
+        "disclosure": PUBLISHER_SUPPRESSED_DA,
         "sections": [
             ("udvikling", "Udvikling mod hele landet"),
             ("placering", "Placering over tid"),
@@ -408,7 +408,7 @@ def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:60]
 
 
-def write_workbook(content: dict, out_path: Path) -> Path:
+def workbook(content: dict) -> Workbook:
     kind = content["kind"]
     sel: Selection = content["selection"]
     series: list[PeriodRow] = content["series"]
@@ -416,8 +416,8 @@ def write_workbook(content: dict, out_path: Path) -> Path:
     development = Sheet(
         "Udvikling",
         [
-            Column("Periode"),
-            Column("Periodekode"),
+            Column("Periode", width=22),
+            Column("Periodekode", width=12),
             Column("Fra", "date"),
             Column("Til", "date"),
             Column(content["ours_name"], kind),
@@ -430,7 +430,7 @@ def write_workbook(content: dict, out_path: Path) -> Path:
         [
             (
                 p.label,
-                p.period_code,
+                p.report_code,
                 p.period_start,
                 p.period_end,
                 p.value,
@@ -460,22 +460,35 @@ def write_workbook(content: dict, out_path: Path) -> Path:
         title=f"Alle kommuner, {latest.label}",
         notes=notes,
     )
-    return write_xlsx(out_path, [development, ranking])
+    meta = content["meta"]
+    return Workbook(
+        title=f"{content['title']}: {sel.measure}",
+        subject=f"{sel.table_id} · {content['ours_name']} mod hele landet",
+        as_of=meta["as_of"],
+        sheets=[development, ranking],
+        synthetic=meta["synthetic"],
+    )
 
 
 def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **options) -> list[Path]:
     content = build_content(conn, period, **options)
     sel: Selection = content["selection"]
     stem = f"benchmark_{_safe(sel.table_id)}_{_safe(sel.measure)}_{_safe(period)}"
-    html = render_html("benchmark.html", content, Path(out_dir) / f"{stem}.html")
-    xlsx = write_workbook(content, Path(out_dir) / f"{stem}.xlsx")
-    return [html, xlsx]
+    return write_report(out_dir, stem, "benchmark.html", content, workbook(content))
 
 
 REPORT = ReportSpec(
     name="benchmark",
     title="Benchmark med jobindsats.dk",
     render=render,
+    reads=(
+        "marts.fct_benchmark",
+        "reporting.rpt_benchmark_periods",
+        "reporting.rpt_benchmark_measures",
+        "marts.meta_build",
+        "marts.meta_data_quality",
+        "marts.dim_org_unit",
+    ),  # fmt: skip
     description="Kommunen mod hele landet og de andre kommuner for én jobindsats-måling.",
     options={
         "table": "jobindsats-tabel, fx Y07A02 (standard: den med flest perioder)",

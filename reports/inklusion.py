@@ -1,57 +1,45 @@
-"""Inklusionsoverblik: extraordinary placements by scheme, workplace type and area (issue 2 item 6).
+"""Inklusionsoverblik: extraordinary placements by scheme, workplace type and area.
 
-Reads marts.fct_placements_monthly and marts.dim_org_unit. Person counts are sums of the mart's
-active_persons over its rows, so a person with two concurrent placements in different units or
-schemes counts in each (the mart's grain does not allow a distinct count across rows).
-Every person count from 1 to small_cell_min_persons − 1 is hidden, with secondary suppression
-inside each table (reports.common.protect); an FTE figure is hidden with its person count.
+Reads reporting.rpt_inclusion_monthly (fct_placements_monthly summed per month and breakdown).
+Person counts are sums of active_persons over the mart's rows, so a person with two concurrent
+placements in different units or schemes counts in each (the mart's grain allows no distinct
+count across rows).
+
+Disclosure control (reports/disclosure.py), with every table's total = Σ its rows as relations,
+tables that share a total sharing it (active persons at the period's end by scheme, by workplace
+type and by area all add up to the same total): a count of 1–4 is hidden, and further small rows
+until nothing hidden can be worked out; totals are kept. An FTE figure is hidden with its count.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from reports.common import (
-    SCHEME_DA,
-    WORKPLACE_TYPE_DA,
-    Column,
-    Period,
-    ReportError,
-    ReportSpec,
-    Sheet,
-    fmt_date,
-    fmt_month,
-    label,
-    protect,
-    protect_total,
-    reject_options,
-    report_meta,
-    resolve_period,
-    svg_bar_chart,
-    svg_line_chart,
-    write_report,
-)
+from reports import charts
+from reports.disclosure import NOTICE_DA, Protection, Relation, protect
+from reports.errors import ReportError
+from reports.formatting import fmt_date, fmt_month_short
+from reports.labels import codes, label
+from reports.metadata import report_meta
+from reports.periods import Period, month_end, period_code, resolve_period
+from reports.rendering import write_report
+from reports.spec import ReportSpec, reject_options
+from reports.warehouse import records
+from reports.xlsx import Column, Sheet, Workbook
 
-PLACEMENT_SCHEMES = [
-    "virksomhedspraktik",
-    "nyttejob",
-    "loentilskud",
-    "fleksjob",
-    "skaanejob",
-    "saerlige_vilkaar",
-    "seniorjob",
-    "beskyttet_beskaeftigelse",
-]
 NO_WORKPLACE = "Uden arbejdssted"
+REGISTERS = ("org_units", "placements")
+BREAKDOWNS = ("scheme", "workplace_type", "area")
 
 
 @dataclass
 class Group:
-    """One table row: a label with active persons and FTE at a month_end (+ optional counts)."""
+    """One table row: a label with active persons and FTE at a month_end (+ optional flows)."""
 
     label: str
     persons: int | None
@@ -71,155 +59,130 @@ def window_month_ends(window_start: date, as_of: date) -> list[date]:
     return Period("", "month", window_start, as_of).month_ends(as_of)
 
 
-def _fetch(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
-    return conn.execute(sql, params or []).fetchall()
+def load_monthly(conn: duckdb.DuckDBPyConnection) -> list[dict]:
+    return records(conn, "select * from reporting.rpt_inclusion_monthly order by month_end")
 
 
-def load_monthly_by_scheme(conn: duckdb.DuckDBPyConnection) -> dict[tuple[date, str], tuple]:
-    """(month_end, scheme) → (active_persons, active_fte, starts, ends), summed over units."""
-    rows = _fetch(
-        conn,
-        """
-        select month_end, scheme, sum(active_persons), sum(active_fte), sum(starts), sum(ends)
-        from marts.fct_placements_monthly
-        group by month_end, scheme
-        """,
-    )
-    return {(r[0], r[1]): (int(r[2]), float(r[3]), int(r[4]), int(r[5])) for r in rows}
+def _group_label(breakdown: str, code: str | None) -> str:
+    if code is None:
+        return NO_WORKPLACE
+    if breakdown == "scheme":
+        return label(code, "scheme")
+    if breakdown == "workplace_type":
+        return label(code, "workplace_type") if code else "Uoplyst"
+    return code or "Uoplyst"
 
 
-def load_by_dimension(
-    conn: duckdb.DuckDBPyConnection, month_end_key: date, dimension: str
-) -> list[tuple[str | None, int, float]]:
-    """Active persons and FTE on one month_end by the workplace's type or area.
-
-    The workplace's own type/area is used; a unit without a workplace falls back to its own.
-    """
-    column = {"workplace_type": "workplace_type", "area": "area"}[dimension]
-    return [
-        (r[0], int(r[1]), float(r[2]))
-        for r in _fetch(
-            conn,
-            f"""
-            select
-                case when f.workplace_id is null and u.{column} is null then null
-                     else coalesce(w.{column}, u.{column}, '') end as grp,
-                sum(f.active_persons), sum(f.active_fte)
-            from marts.fct_placements_monthly f
-            left join marts.dim_org_unit u on f.org_unit_id = u.org_unit_id
-            left join marts.dim_org_unit w on f.workplace_id = w.org_unit_id
-            where f.month_end = ? and f.active_persons > 0
-            group by grp
-            """,
-            [month_end_key],
-        )
-    ]
-
-
-def protected_table(groups: list[Group], min_persons: int) -> Table:
-    """Hide small counts (primary + secondary per column) and the FTE that goes with persons."""
-    persons = protect([g.persons for g in groups], min_persons)
-    total_persons = protect_total(sum(g.persons or 0 for g in groups), min_persons)
-    total = Group(
-        "I alt",
-        total_persons,
-        None if total_persons is None else round(sum(g.fte or 0.0 for g in groups), 6),
-    )
-    rows = [
-        Group(g.label, p, None if p is None else g.fte, g.starts, g.ends)
-        for g, p in zip(groups, persons, strict=True)
-    ]
-    with_flow = bool(groups) and all(g.starts is not None and g.ends is not None for g in groups)
-    if with_flow:
-        starts = protect([g.starts for g in groups], min_persons)
-        ends = protect([g.ends for g in groups], min_persons)
-        for row, st, en in zip(rows, starts, ends, strict=True):
-            row.starts, row.ends = st, en
-        total.starts = protect_total(sum(g.starts for g in groups), min_persons)
-        total.ends = protect_total(sum(g.ends for g in groups), min_persons)
-    return Table(rows, total)
+def _ordered_codes(breakdown: str, present: set) -> list:
+    if breakdown == "scheme":
+        known = [c for c in codes("scheme") if c in present]
+        return known + sorted(c for c in present - set(known) if c is not None)
+    labelled = sorted(present, key=lambda c: (c is None, _group_label(breakdown, c)))
+    return labelled
 
 
 def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
-    """Everything the HTML and XLSX show, already suppressed (no raw small counts leave here)."""
-    meta = report_meta(conn)
+    """Everything the HTML and XLSX show, already protected (no small count leaves here)."""
+    meta = report_meta(conn, REGISTERS)
     period = resolve_period(period_text, meta)
     minp = int(meta["small_cell_min_persons"])
-    monthly = load_monthly_by_scheme(conn)
-    as_of = meta["as_of"] or max((k[0] for k in monthly), default=None)
+    rows = load_monthly(conn)
+    as_of = meta["as_of"] or max((r["month_end"] for r in rows), default=None)
     if as_of is None:
         raise ReportError("Der er ingen forløbsdata og ingen byggeoplysninger i databasen.")
-    window_start = meta["window_start"] or min(k[0] for k in monthly).replace(day=1)
+    window_start = meta["window_start"] or min(r["month_end"] for r in rows).replace(day=1)
     window = window_month_ends(window_start, as_of)
     months = [m for m in period.month_ends(as_of) if m >= window_start]
     if not months:
         raise ReportError(f"Perioden {period.label} har ingen måneder i datavinduet.")
     last = months[-1]
-    schemes = [s for s in PLACEMENT_SCHEMES if any(k[1] == s for k in monthly)]
-    schemes += sorted({k[1] for k in monthly} - set(schemes))
+    cell: dict[tuple, dict] = {(r["month_end"], r["breakdown"], r["group_code"]): r for r in rows}
 
-    def cell(m: date, s: str, i: int) -> int | float:
-        return monthly.get((m, s), (0, 0.0, 0, 0))[i]
+    def value(m: date, b: str, code, col: str):
+        r = cell.get((m, b, code))
+        return (r[col] if r else 0) if col != "active_fte" else (r[col] if r else 0.0)
 
-    # By scheme on the period's last month_end, with starts and ends summed over the period.
-    by_scheme = protected_table(
-        [
-            Group(
-                label(s, SCHEME_DA),
-                cell(last, s, 0),
-                cell(last, s, 1),
-                sum(cell(m, s, 2) for m in months),
-                sum(cell(m, s, 3) for m in months),
-            )
-            for s in schemes
-        ],
-        minp,
-    )
-
-    def dimension_table(dimension: str, labels: dict[str, str]) -> Table:
-        raw = load_by_dimension(conn, last, dimension)
-        groups = [
-            Group(NO_WORKPLACE if g is None else (labels.get(g, g) or "Uoplyst"), p, f)
-            for g, p, f in raw
-        ]
-        groups.sort(key=lambda g: (g.label == NO_WORKPLACE, g.label))
-        return protected_table(groups, minp)
-
-    by_type = dimension_table("workplace_type", WORKPLACE_TYPE_DA)
-    by_area = dimension_table("area", {})
-
-    # Starts, ends and active persons per month over the window. Counts in a month are
-    # hidden when small; inside the period the table has a total, so secondary suppression too.
-    def month_series(i: int, with_period_total: bool) -> dict[date, int | None]:
-        raw = {m: sum(cell(m, s, i) for s in schemes) for m in window}
-        out = {m: protect_total(v, minp) for m, v in raw.items()}
-        if with_period_total:
-            out.update(zip(months, protect([raw[m] for m in months], minp), strict=True))
-        return out
-
-    starts, ends = month_series(2, True), month_series(3, True)
-    # Active persons have no period total (a stock, not a flow): primary suppression only, the
-    # same figures as the trend's "I alt".
-    active = month_series(0, False)
-    month_rows = [
-        {"month": fmt_month(m), "month_end": m, "starts": starts[m], "ends": ends[m],
-         "active": active[m]}
-        for m in months
-    ]  # fmt: skip
-    month_total = {
-        "starts": protect_total(sum(cell(m, s, 2) for m in months for s in schemes), minp),
-        "ends": protect_total(sum(cell(m, s, 3) for m in months for s in schemes), minp),
+    present = {b: {r["group_code"] for r in rows if r["breakdown"] == b} for b in BREAKDOWNS}
+    order = {b: _ordered_codes(b, present[b]) for b in BREAKDOWNS}
+    # The breakdowns of the last month list only groups with someone active then.
+    snapshot = {
+        b: [c for c in order[b] if value(last, b, c, "active_persons") > 0]
+        for b in ("workplace_type", "area")
     }
+    schemes = order["scheme"]
 
-    # Active persons per scheme per month (the trend chart and its sheet); per month the schemes
-    # form a table whose total is shown, so each month is protected as a whole.
-    trend: dict[date, list[int | None]] = {}
-    trend_total: dict[date, int | None] = {}
-    for m in window:
-        values = [cell(m, s, 0) for s in schemes]
-        trend[m] = protect(values, minp)
-        trend_total[m] = protect_total(sum(values), minp)
+    # --- cells and relations -------------------------------------------------------------
+    persons: dict[Hashable, int] = {}
+    relations: list[Relation] = []
+    for m in window:  # active persons per scheme and in total, every month of the window
+        total = sum(value(m, "scheme", s, "active_persons") for s in schemes)
+        persons[("active", m, "total")] = total
+        parts = []
+        for s in schemes:
+            persons[("active", m, "scheme", s)] = value(m, "scheme", s, "active_persons")
+            parts.append(("active", m, "scheme", s))
+        relations.append(Relation(("active", m, "total"), tuple(parts)))
+    for b in ("workplace_type", "area"):  # the last month, by workplace type and by area
+        parts = []
+        for code in snapshot[b]:
+            persons[("active", last, b, code)] = value(last, b, code, "active_persons")
+            parts.append(("active", last, b, code))
+        relations.append(Relation(("active", last, "total"), tuple(parts)))
+    for flow, col in (("starts", "starts"), ("ends", "ends")):
+        for m in window:  # per month (the chart shows the window; the table the period)
+            persons[(flow, m)] = sum(value(m, "scheme", s, col) for s in schemes)
+        persons[(flow, "period")] = sum(persons[(flow, m)] for m in months)
+        for s in schemes:
+            persons[(flow, "period", s)] = sum(value(m, "scheme", s, col) for m in months)
+        relations.append(Relation((flow, "period"), tuple((flow, m) for m in months)))
+        relations.append(Relation((flow, "period"), tuple((flow, "period", s) for s in schemes)))
 
+    def cost(key: Hashable) -> tuple:
+        is_total = key[-1] in ("total", "period")
+        n = persons[key]
+        return (is_total, n == 0, n, repr(key))
+
+    protection = protect(persons, relations, minp, cost=cost)
+    shown = protection.shown
+
+    def fte(m: date, b: str, code) -> float | None:
+        return value(m, b, code, "active_fte")
+
+    def table(b: str, codes_: list) -> Table:
+        groups = []
+        for code in codes_:
+            key = ("active", last, b, code)
+            p = shown(key, persons[key])
+            g = Group(_group_label(b, code), p, None if p is None else fte(last, b, code))
+            if b == "scheme":
+                g.starts = shown(("starts", "period", code), persons[("starts", "period", code)])
+                g.ends = shown(("ends", "period", code), persons[("ends", "period", code)])
+            groups.append(g)
+        tkey = ("active", last, "total")
+        tp = shown(tkey, persons[tkey])
+        total_fte = round(sum(fte(last, "scheme", s) for s in schemes), 6)
+        total = Group("I alt", tp, None if tp is None else total_fte)
+        if b == "scheme":
+            total.starts = shown(("starts", "period"), persons[("starts", "period")])
+            total.ends = shown(("ends", "period"), persons[("ends", "period")])
+        return Table(groups, total)
+
+    month_rows = [
+        {
+            "month": fmt_month_short(m),
+            "code": period_code("month", m),
+            "month_end": m,
+            "starts": shown(("starts", m), persons[("starts", m)]),
+            "ends": shown(("ends", m), persons[("ends", m)]),
+            "active": shown(("active", m, "total"), persons[("active", m, "total")]),
+            "partial": _partial(m, as_of),
+        }
+        for m in months
+    ]
+    trend = {
+        m: [shown(("active", m, "scheme", s), persons[("active", m, "scheme", s)]) for s in schemes]
+        for m in window
+    }
     return {
         "meta": meta,
         "period": period,
@@ -227,50 +190,73 @@ def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
         "last_month_end": last,
         "months": months,
         "window": window,
+        "partial": [_partial(m, as_of) for m in window],
         "schemes": schemes,
-        "scheme_labels": [label(s, SCHEME_DA) for s in schemes],
-        "by_scheme": by_scheme,
-        "by_type": by_type,
-        "by_area": by_area,
+        "scheme_labels": [_group_label("scheme", s) for s in schemes],
+        "by_scheme": table("scheme", schemes),
+        "by_type": table("workplace_type", snapshot["workplace_type"]),
+        "by_area": table("area", snapshot["area"]),
         "month_rows": month_rows,
-        "month_total": month_total,
-        "starts_window": starts,
-        "ends_window": ends,
+        "month_total": {
+            "starts": shown(("starts", "period"), persons[("starts", "period")]),
+            "ends": shown(("ends", "period"), persons[("ends", "period")]),
+        },
+        "starts_window": {m: shown(("starts", m), persons[("starts", m)]) for m in window},
+        "ends_window": {m: shown(("ends", m), persons[("ends", m)]) for m in window},
         "trend": trend,
-        "trend_total": trend_total,
+        "trend_total": {
+            m: shown(("active", m, "total"), persons[("active", m, "total")]) for m in window
+        },
+        "protection": protection,
+        "cells": persons,
+        "relations": relations,
     }
 
 
-def charts(c: dict) -> dict[str, str]:
+def _partial(m: date, as_of: date) -> bool:
+    """A month_end that is as_of before its month is over (a mid-month snapshot)."""
+    return m == as_of and as_of < month_end(as_of)
+
+
+def charts_for(c: dict) -> dict[str, str]:
     window = c["window"]
-    trend_series = {
-        name: [(m, c["trend"][m][j]) for m in window] for j, name in enumerate(c["scheme_labels"])
-    }
+    x = [fmt_month_short(m) for m in window]
+    note = (
+        f"Sidste måned er ikke slut: opgjort {fmt_date(c['meta']['as_of'])}."
+        if any(c["partial"])
+        else None
+    )
     return {
-        "trend": svg_line_chart(
-            trend_series,
+        "trend": charts.line_chart(
+            x,
+            {name: [c["trend"][m][j] for m in window] for j, name in enumerate(c["scheme_labels"])},
             title="Aktive personer pr. ordning ved månedens udgang",
             y_label="Personer",
-            y_format="int",
+            partial=c["partial"],
+            note=note,
         ),
-        "flow": svg_line_chart(
+        "flow": charts.line_chart(
+            x,
             {
-                "Starter": [(m, c["starts_window"][m]) for m in window],
-                "Ophør": [(m, c["ends_window"][m]) for m in window],
+                "Starter": [c["starts_window"][m] for m in window],
+                "Ophør": [c["ends_window"][m] for m in window],
             },
             title="Starter og ophør pr. måned",
             y_label="Forløb",
-            y_format="int",
+            partial=c["partial"],
+            note=note,
         ),
-        "by_type": svg_bar_chart(
+        "by_type": charts.bar_chart(
             [g.label for g in c["by_type"].rows],
-            {"Aktive personer": [g.persons for g in c["by_type"].rows]},
+            [g.persons for g in c["by_type"].rows],
             title=f"Aktive personer pr. arbejdspladstype, {fmt_date(c['last_month_end'])}",
+            x_label="Personer",
         ),
-        "by_area": svg_bar_chart(
+        "by_area": charts.bar_chart(
             [g.label for g in c["by_area"].rows],
-            {"Aktive personer": [g.persons for g in c["by_area"].rows]},
+            [g.persons for g in c["by_area"].rows],
             title=f"Aktive personer pr. område, {fmt_date(c['last_month_end'])}",
+            x_label="Personer",
         ),
     }
 
@@ -279,8 +265,8 @@ def notes(c: dict) -> list[str]:
     return [
         f"Aktive personer og årsværk er opgjort ved periodens sidste månedsskifte "
         f"({fmt_date(c['last_month_end'])}); starter og ophør tæller hele perioden.",
-        f"„–“: tallet er skjult, fordi gruppen har færre end {c['min_persons']} personer "
-        f"(eller for at et skjult tal ikke kan regnes tilbage fra totalen).",
+        f"„–“: tallet er skjult for at beskytte enkeltpersoner (færre end {c['min_persons']} "
+        "personer, eller et tal, som et skjult tal ellers kunne regnes ud fra via totalen).",
         "En person med to samtidige forløb i forskellige enheder eller ordninger tælles i hver.",
         "Årsværk = ugentlige timer / 37; forløb uden timetal tæller som 1 årsværk.",
         "Arbejdspladstype og område er arbejdsstedets (nærmeste enhed med P-nummer).",
@@ -336,22 +322,32 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
             "Starter og ophør",
             [
                 Column("Måned", "text", 16),
+                Column("Periodekode", "text", 11),
                 Column("Starter", "int"),
                 Column("Ophør", "int"),
                 Column("Aktive ved månedens udgang", "int"),
             ],
-            [(r["month"], r["starts"], r["ends"], r["active"]) for r in c["month_rows"]]
-            + [("I alt", c["month_total"]["starts"], c["month_total"]["ends"], None)],
+            [(r["month"], r["code"], r["starts"], r["ends"], r["active"]) for r in c["month_rows"]]
+            + [("I alt", period.code, c["month_total"]["starts"], c["month_total"]["ends"], None)],
             title=f"{title} – starter og ophør pr. måned",
         ),
         Sheet(
             "Udvikling",
             [
-                Column("Måned (udgang)", "date"),
+                Column("Måned", "text", 16),
+                Column("Periodekode", "text", 11),
                 *[Column(name, "int") for name in c["scheme_labels"]],
                 Column("I alt", "int"),
             ],
-            [(m, *c["trend"][m], c["trend_total"][m]) for m in c["window"]],
+            [
+                (
+                    fmt_month_short(m) + (" (ikke slut)" if p else ""),
+                    period_code("month", m),
+                    *c["trend"][m],
+                    c["trend_total"][m],
+                )
+                for m, p in zip(c["window"], c["partial"], strict=True)
+            ],
             title="Aktive personer pr. ordning ved hver måneds udgang (hele datavinduet)",
             notes=notes(c)[1:3],
         ),
@@ -361,16 +357,18 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
 def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **options) -> list[Path]:
     reject_options("inklusion", options)
     c = build_content(conn, period)
+    title = "Inklusionsoverblik"
     return write_report(
         out_dir,
         f"inklusion_{c['period'].code}",
         "inklusion.html",
         {
             **c,
-            "title": "Inklusionsoverblik",
+            "title": title,
             "subtitle": "Ekstraordinært ansatte og personer i virksomhedsrettede forløb",
-            "charts": charts(c),
+            "charts": charts_for(c),
             "notes": notes(c),
+            "disclosure": NOTICE_DA.format(min_persons=c["min_persons"]),
             "sections": [
                 ("overblik", "Overblik"),
                 ("ordninger", "Ordninger"),
@@ -379,7 +377,13 @@ def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **opt
                 ("starter-ophoer", "Starter og ophør"),
             ],
         },
-        xlsx_sheets(c),
+        Workbook(
+            title=f"{title} {c['period'].label}",
+            subject="Ekstraordinært ansatte og virksomhedsrettede forløb",
+            as_of=c["meta"]["as_of"],
+            sheets=xlsx_sheets(c),
+            synthetic=c["meta"]["synthetic"],
+        ),
     )
 
 
@@ -387,7 +391,14 @@ REPORT = ReportSpec(
     name="inklusion",
     title="Inklusionsoverblik",
     render=render,
+    reads=(
+        "reporting.rpt_inclusion_monthly",
+        "marts.meta_build",
+        "marts.meta_data_quality",
+        "marts.dim_org_unit",
+    ),  # fmt: skip
     description="Aktive forløb pr. ordning, arbejdspladstype og område; starter og ophør.",
+    registers=REGISTERS,
 )
 
-__all__ = ["REPORT", "build_content", "render"]
+__all__ = ["REPORT", "Protection", "build_content", "render"]

@@ -1,52 +1,42 @@
 """Kvoterapport: the 1:5 quota, rimelighedskrav, karens and approval per workplace (issue 3).
 
-Reads marts.fct_quota_status, marts.fct_quota_breaches, marts.fct_inclusion_reconciliation and
-marts.dim_org_unit. The workplace figures are the operands of the quota rule and are shown
-exactly (hiding a small extraordinary count is futile: it equals allowed − headroom). No person
-and no personal attribute is shown: no person_key, placement_id or engagement_id, and no scheme
-on a breach row, so no table counts persons by an attribute that small-cell suppression protects.
+Reads marts.fct_quota_status, marts.fct_inclusion_reconciliation, marts.dim_org_unit and
+reporting.rpt_quota_trend / rpt_quota_breaches. The workplace figures are the operands of the
+quota rule and are shown exactly (hiding a small extraordinary count is futile: it equals
+allowed − headroom). No person and no personal attribute is shown: no person_key, placement_id
+or engagement_id, and no scheme on a breach row, so no table counts persons by an attribute that
+small-cell suppression protects (reports.disclosure.EXEMPT_WORKPLACE_DA says so in the report).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from reports.common import (
-    WORKPLACE_TYPE_DA,
-    Column,
-    ReportError,
-    ReportSpec,
-    Sheet,
-    fmt_date,
-    label,
-    reject_options,
-    report_meta,
-    resolve_period,
-    svg_line_chart,
-    write_report,
-)
+from reports import charts
+from reports.disclosure import EXEMPT_WORKPLACE_DA
+from reports.errors import ReportError
+from reports.formatting import fmt_date, fmt_month_short
+from reports.labels import label, labels
+from reports.metadata import report_meta
+from reports.periods import period_code, resolve_period
+from reports.rendering import write_report
+from reports.spec import ReportSpec, reject_options
+from reports.warehouse import records
+from reports.xlsx import Column, Sheet, Workbook
 
-BREACH_DA = {
-    "not_approved": "Arbejdspladsen ikke godkendt",
-    "karens": "Start i karensperiode",
-    "over_local_quota": "Over den lokale kvote",
-    "over_statutory": "Over rimelighedskravet",
-    "merbeskaeftigelse": "Merbeskæftigelseskravet ikke opfyldt",
-}
-STATUS_LOCAL_DA = {"under": "Under", "at": "På kvoten", "over": "Over"}
-STATUS_STATUTORY_DA = {"ok": "OK", "over": "Over"}
-RECONCILIATION_DA = {
-    "no_placement": "Ansættelse i HR uden forløb hos jobcentret",
-    "placement_other_workplace": "Ansættelse i HR, forløbet er på en anden arbejdsplads",
-    "placement_other_scheme": "Ansættelse i HR, forløbet er i en anden ordning",
-    "no_engagement": "Forløb uden ansættelse i HR/løn",
-    "engagement_other_workplace": "Forløb, ansættelsen er på en anden arbejdsplads",
-    "engagement_other_type": "Forløb, ansættelsen er af en anden type",
-}
+REGISTERS = ("org_units", "engagements", "placements")
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def danish_dates(text: str) -> str:
+    """The mart's explanations write ISO dates; readers get '6. jan. 2026'."""
+    return ISO_DATE.sub(lambda m: fmt_date(date(*map(int, m.groups()))), text)
+
 
 RECONCILIATION_COUNT_SQL = "SELECT count(*) FROM marts.fct_inclusion_reconciliation"
 
@@ -56,15 +46,9 @@ def reconciliation_count(conn: duckdb.DuckDBPyConnection) -> int:
     return int(conn.execute(RECONCILIATION_COUNT_SQL).fetchone()[0])
 
 
-def _records(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cur = conn.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 def load_status(conn: duckdb.DuckDBPyConnection, month_end: date) -> list[dict]:
     """Every workplace's quota status on one month_end, with its name, area and type."""
-    return _records(
+    return records(
         conn,
         """
         select s.*, coalesce(u.name, s.workplace_id) as workplace_name, u.area,
@@ -79,43 +63,31 @@ def load_status(conn: duckdb.DuckDBPyConnection, month_end: date) -> list[dict]:
 
 
 def load_trend(conn: duckdb.DuckDBPyConnection) -> list[dict]:
-    """The whole municipality per month_end: extraordinary vs allowed, workplaces over."""
-    return _records(
-        conn,
-        """
-        select month_end,
-               sum(extraordinary_persons) as extraordinary,
-               sum(allowed_local) as allowed,
-               count(*) filter (where status_local = 'over') as workplaces_over,
-               count(*) filter (where in_karens) as workplaces_karens
-        from marts.fct_quota_status
-        group by month_end
-        order by month_end
-        """,
-    )
+    """The whole municipality per month_end (reporting.rpt_quota_trend)."""
+    return records(conn, "select * from reporting.rpt_quota_trend order by month_end")
 
 
 def load_breaches(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[dict]:
-    """Breaches of placements that started in [start, end], without any person identifier and
-    without the scheme (a person's scheme, e.g. fleksjob, is a personal attribute)."""
-    return _records(
+    """Placements that started in [start, end] with at least one breach, one row each, without
+    any person identifier and without the scheme (reporting.rpt_quota_breaches)."""
+    rows = records(
         conn,
         """
-        select coalesce(u.name, b.workplace_id) as workplace_name, u.area,
-               b.start_date, b.breach_type, b.detail,
-               -- a number per placement inside this list only, to count distinct placements
-               dense_rank() over (order by b.placement_id) as placement_no
-        from marts.fct_quota_breaches b
-        left join marts.dim_org_unit u on u.org_unit_id = b.workplace_id
-        where b.start_date between ? and ?
-        order by b.start_date, workplace_name, b.breach_type
+        select * from reporting.rpt_quota_breaches
+        where start_date between ? and ?
+        order by start_date, workplace_name, placement_no
         """,
         [start, end],
     )
+    names = labels("breach_type")
+    for r in rows:
+        r["breach_labels"] = [names.get(t, t) for t in r["breach_types"]]
+        r["explanation"] = "; ".join(danish_dates(d) for d in r["details"])
+    return rows
 
 
 def load_reconciliation(conn: duckdb.DuckDBPyConnection) -> list[dict]:
-    return _records(
+    return records(
         conn,
         """
         select record_type, reason_code, count(*) as records
@@ -140,7 +112,7 @@ def is_flagged(row: dict) -> bool:
 
 
 def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
-    meta = report_meta(conn)
+    meta = report_meta(conn, REGISTERS)
     period = resolve_period(period_text, meta)
     trend = load_trend(conn)
     if not trend:
@@ -154,12 +126,11 @@ def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
     status = load_status(conn, snapshot)
     flagged = [r for r in status if is_flagged(r)]
     breaches = load_breaches(conn, period.start, period.clipped_end(as_of))
-    for b in breaches:
-        b["breach_label"] = BREACH_DA.get(b["breach_type"], b["breach_type"])
-    by_type = Counter(b["breach_type"] for b in breaches)
+    by_type = Counter(t for b in breaches for t in b["breach_types"])
     by_workplace: dict[str, Counter] = {}
     for b in breaches:
-        by_workplace.setdefault(b["workplace_name"], Counter())[b["breach_type"]] += 1
+        by_workplace.setdefault(b["workplace_name"], Counter()).update(b["breach_types"])
+    breach_names = labels("breach_type")
     reconciliation = load_reconciliation(conn)
     keyfigures = [
         ("Arbejdspladser (enheder med P-nummer)", len(status)),
@@ -191,41 +162,56 @@ def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
         "flagged": flagged,
         "keyfigures": keyfigures,
         "breaches": breaches,
-        "breach_types": [(BREACH_DA[t], by_type.get(t, 0)) for t in BREACH_DA],
+        "breach_names": list(breach_names.values()),
+        "breach_types": [(name, by_type.get(t, 0)) for t, name in breach_names.items()],
         "breach_workplaces": [
-            (name, [counts.get(t, 0) for t in BREACH_DA], sum(counts.values()))
+            (name, [counts.get(t, 0) for t in breach_names], sum(counts.values()))
             for name, counts in sorted(by_workplace.items())
         ],
         "trend": trend,
+        "partial": [bool(t["is_partial_month"]) for t in trend],
         "reconciliation": [
-            (label(r["reason_code"], RECONCILIATION_DA), r["records"]) for r in reconciliation
+            (label(r["reason_code"], "reconciliation_reason"), r["records"]) for r in reconciliation
         ],
     }
 
 
-def chart(c: dict) -> str:
+def _trend_chart(c: dict, series: dict[str, str], title: str, y_label: str) -> str:
     trend = c["trend"]
-    return svg_line_chart(
+    note = None
+    if any(c["partial"]):
+        note = f"Sidste måned er ikke slut: status {fmt_date(trend[-1]['month_end'])}."
+    return charts.line_chart(
+        [fmt_month_short(t["month_end"]) for t in trend],
+        {name: [t[col] for t in trend] for name, col in series.items()},
+        title=title,
+        y_label=y_label,
+        partial=c["partial"],
+        note=note,
+    )
+
+
+def chart(c: dict) -> str:
+    return _trend_chart(
+        c,
         {
-            "Ekstraordinært ansatte": [(t["month_end"], t["extraordinary"]) for t in trend],
-            "Tilladt efter lokal kvote": [(t["month_end"], t["allowed"]) for t in trend],
+            "Ekstraordinært ansatte": "extraordinary_persons",
+            "Tilladt efter lokal kvote": "allowed_local",
         },
-        title="Hele kommunen: ekstraordinært ansatte og tilladt antal ved månedens udgang",
-        y_label="Personer",
-        y_format="int",
+        "Hele kommunen: ekstraordinært ansatte og tilladt antal ved månedens udgang",
+        "Personer",
     )
 
 
 def chart_over(c: dict) -> str:
-    trend = c["trend"]
-    return svg_line_chart(
+    return _trend_chart(
+        c,
         {
-            "Arbejdspladser over kvoten": [(t["month_end"], t["workplaces_over"]) for t in trend],
-            "Arbejdspladser i karens": [(t["month_end"], t["workplaces_karens"]) for t in trend],
+            "Arbejdspladser over kvoten": "workplaces_over",
+            "Arbejdspladser i karens": "workplaces_in_karens",
         },
-        title="Arbejdspladser over den lokale kvote og i karens",
-        y_label="Arbejdspladser",
-        y_format="int",
+        "Arbejdspladser over den lokale kvote og i karens",
+        "Arbejdspladser",
     )
 
 
@@ -243,8 +229,6 @@ def notes(c: dict) -> list[str]:
         "Listen over arbejdspladser viser dem, der er over eller på kvoten med ekstraordinært "
         "ansatte, over rimelighedskravet, i karens, eller har ekstraordinært ansatte uden "
         "godkendelse. Alle arbejdspladser står i Excel-filen.",
-        "Tallene handler om arbejdspladsernes bemanding og skjules derfor ikke; rapporten viser "
-        "ingen personer og ikke det enkelte forløbs ordning.",
     ]
 
 
@@ -257,10 +241,10 @@ def _status_row(r: dict) -> tuple:
         r["extraordinary_persons"],
         r["allowed_local"],
         r["headroom_local"],
-        label(r["status_local"], STATUS_LOCAL_DA),
+        label(r["status_local"], "quota_status_local"),
         r["statutory_count"],
         r["allowed_statutory"],
-        label(r["status_statutory"], STATUS_STATUTORY_DA, "–"),
+        label(r["status_statutory"], "quota_status_statutory", ""),
         r["karens_until"],
         "Ja" if r["approved"] else "Nej",
     )
@@ -303,7 +287,7 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
         Sheet(
             "Alle arbejdspladser",
             [*STATUS_COLUMNS, Column("Arbejdspladstype", "text")],
-            [(*_status_row(r), label(r["workplace_type"], WORKPLACE_TYPE_DA)) for r in c["status"]],
+            [(*_status_row(r), label(r["workplace_type"], "workplace_type")) for r in c["status"]],
             title=f"Kvotestatus for alle arbejdspladser, {snapshot}",
         ),
         Sheet(
@@ -318,25 +302,26 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
                 Column("Startdato", "date"),
                 Column("Arbejdsplads", "text"),
                 Column("Område", "text"),
-                Column("Brud", "text"),
-                Column("Forklaring", "text", 70),
+                Column("Brud", "text", 40),
+                Column("Forklaring", "text", 80),
             ],
             [
                 (
                     b["start_date"],
                     b["workplace_name"],
                     b["area"],
-                    b["breach_label"],
-                    b["detail"],
+                    "; ".join(b["breach_labels"]),
+                    b["explanation"],
                 )
                 for b in c["breaches"]
             ],
-            title=f"Forløb startet i {c['period'].label} med brud (ét brud pr. række)",
+            title=f"Forløb startet i {c['period'].label} med brud (ét forløb pr. række)",
         ),
         Sheet(
             "Udvikling",
             [
-                Column("Måned (udgang)", "date"),
+                Column("Måned", "text", 16),
+                Column("Periodekode", "text", 11),
                 Column("Ekstraordinært ansatte", "int"),
                 Column("Tilladt efter lokal kvote", "int"),
                 Column("Arbejdspladser over kvoten", "int"),
@@ -344,13 +329,14 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
             ],
             [
                 (
-                    t["month_end"],
-                    t["extraordinary"],
-                    t["allowed"],
+                    fmt_month_short(t["month_end"]) + (" (ikke slut)" if p else ""),
+                    period_code("month", t["month_end"]),
+                    t["extraordinary_persons"],
+                    t["allowed_local"],
                     t["workplaces_over"],
-                    t["workplaces_karens"],
+                    t["workplaces_in_karens"],
                 )
-                for t in c["trend"]
+                for t, p in zip(c["trend"], c["partial"], strict=True)
             ],
             title="Hele kommunen ved hver måneds udgang (hele datavinduet)",
         ),
@@ -366,21 +352,23 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
 def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **options) -> list[Path]:
     reject_options("kvote", options)
     c = build_content(conn, period)
+    title = "Kvoter og rimelighedskrav"
     return write_report(
         out_dir,
         f"kvote_{c['period'].code}",
         "kvote.html",
         {
             **c,
-            "title": "Kvoter og rimelighedskrav",
+            "title": title,
             "subtitle": "Ordinært og ekstraordinært ansatte pr. arbejdsplads: lokal kvote, "
             "rimelighedskrav, karens og godkendelse",
-            "breach_headers": list(BREACH_DA.values()),
+            "breach_headers": c["breach_names"],
             "chart": chart(c),
             "chart_over": chart_over(c),
             "notes": notes(c),
-            "status_local_da": STATUS_LOCAL_DA,
-            "status_statutory_da": STATUS_STATUTORY_DA,
+            "disclosure": EXEMPT_WORKPLACE_DA,
+            "status_local_da": labels("quota_status_local"),
+            "status_statutory_da": labels("quota_status_statutory"),
             "sections": [
                 ("overblik", "Overblik"),
                 ("arbejdspladser", "Arbejdspladser"),
@@ -388,7 +376,14 @@ def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **opt
                 ("afstemning", "Afstemning HR ↔ jobcenter"),
             ],
         },
-        xlsx_sheets(c),
+        Workbook(
+            title=f"{title} {c['period'].label}",
+            subject="Lokal kvote, rimelighedskrav, karens og godkendelse pr. arbejdsplads",
+            as_of=c["meta"]["as_of"],
+            sheets=xlsx_sheets(c),
+            synthetic=c["meta"]["synthetic"],
+            empty_note="Tomme celler: ingen værdi (fx ingen karens eller ingen rimelighedskrav).",
+        ),
     )
 
 
@@ -396,6 +391,16 @@ REPORT = ReportSpec(
     name="kvote",
     title="Kvoter og rimelighedskrav",
     render=render,
+    reads=(
+        "marts.fct_quota_status",
+        "marts.dim_org_unit",
+        "marts.fct_inclusion_reconciliation",
+        "reporting.rpt_quota_trend",
+        "reporting.rpt_quota_breaches",
+        "marts.meta_build",
+        "marts.meta_data_quality",
+    ),  # fmt: skip
+    registers=REGISTERS,
     description="Lokal kvote, rimelighedskrav, karens og godkendelse pr. arbejdsplads; brud.",
 )
 

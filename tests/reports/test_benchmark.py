@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 
 from reports.benchmark import REPORT, build_content, period_label, top_and_bottom
-from reports.common import ReportError
+from reports.errors import ReportError
 from reports.registry import get_report
+from tests.support.reporting import build_reporting
 
 MEASURE = "Antal fuldtidspersoner"
 # area, code, level, {month: value}; None = suppressed. Hele landet is the national figure.
@@ -114,6 +115,7 @@ def warehouse(tmp_path_factory) -> Path:
             timestamp '2025-04-15 06:30:00' as built_at, '615' as municipality_code,
             'Horsens' as municipality_name, 5 as small_cell_min_persons, 36 as history_months"""
         )
+    build_reporting(path, ["rpt_benchmark_periods", "rpt_benchmark_measures"], date(2025, 4, 15))
     return path
 
 
@@ -138,8 +140,24 @@ def test_count_measure_is_drawn_as_an_index(conn):
     content = build_content(conn, "2025", table="Y07A02", measure=MEASURE)
     svg = str(content["charts"]["development"])
     # Index with January = 100: Horsens 50 → 100, 55 → 110; Hele landet 1000 → 100 … 1200 → 120.
-    assert "indeks (januar 2025 = 100)" in svg
+    assert "indeks, januar 2025 = 100" in svg
     assert "Horsens" in svg and "Hele landet" in svg
+    # unit and direction on the chart (seed benchmark_measures: fewer on benefits is better)
+    assert "(fuldtidspersoner)" in svg and "Lavere er bedre" in svg
+
+
+def test_rank_axis_is_inverted_with_rank_1_at_the_top(conn):
+    import re
+
+    content = build_content(conn, "2025", table="Y07A02", measure=MEASURE)
+    svg = str(content["charts"]["rank"])
+    # y tick labels with their height: the best rank is drawn above (smaller y) the worst
+    ticks = {
+        m.group(2): float(m.group(1))
+        for m in re.finditer(r'<text[^>]*text-anchor: end"[^>]* y="([\d.]+)"[^>]*>(\d)<', svg)
+    }
+    best, worst = min(ticks, key=int), max(ticks, key=int)
+    assert int(best) < int(worst) and ticks[best] < ticks[worst], ticks
 
 
 def test_latest_ranking_lists_the_suppressed_municipality_last(conn):
@@ -212,9 +230,9 @@ def test_html_and_xlsx(conn, tmp_path: Path):
     assert "1.200" in html and "marts 2025" in html
     workbook = openpyxl.load_workbook(xlsx_path)
     rows = list(workbook["Udvikling"].iter_rows(min_row=4, max_row=6, values_only=True))
-    assert [r[1] for r in rows] == ["2025M01", "2025M02", "2025M03"]
+    assert [r[1] for r in rows] == ["2025-01", "2025-02", "2025-03"]  # one period-code style
     assert rows[0][4:8] == (50, 1000, -950, 2)
-    assert rows[2][4] == "–" and rows[2][7] == "–"  # suppressed, not 0
+    assert rows[2][4] is None and rows[2][7] is None  # suppressed: empty, not 0
 
 
 def test_registered_as_a_report():

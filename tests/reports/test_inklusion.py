@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, datetime
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,9 +27,10 @@ import duckdb
 import openpyxl
 import pytest
 
-from reports.common import ReportError
+from reports.errors import ReportError
 from reports.inklusion import build_content
 from reports.registry import run_report
+from tests.support.reporting import build_reporting
 
 ORG_UNITS = [
     # org_unit_id, name, parent_id, p_number, workplace_type, area, workplace_id, level, path
@@ -78,8 +79,11 @@ def placement_rows() -> list[tuple]:
 
 
 def build_warehouse(path: Path, with_meta: bool = True, with_placements: bool = True) -> Path:
+    """The marts by hand, then the real reporting model (dbt) on top of them."""
     with duckdb.connect(str(path)) as conn:
         conn.execute("create schema marts")
+        conn.execute("create schema intermediate")
+        conn.execute("create table intermediate.int_build as select date '2025-11-15' as as_of")
         conn.execute(
             """create table marts.dim_org_unit (org_unit_id varchar, name varchar,
             parent_id varchar, p_number varchar, workplace_type varchar, area varchar,
@@ -113,6 +117,7 @@ def build_warehouse(path: Path, with_meta: bool = True, with_placements: bool = 
                  {'severity': 'warning', 'reason': 'unknown_code', 'problems': 1}] as reasons,
                 ['placements_bad.csv: mangler kolonne scheme'] as failed_files"""
             )
+    build_reporting(path, ["rpt_inclusion_monthly"], date(2025, 11, 15))
     return path
 
 
@@ -184,9 +189,9 @@ def test_starts_and_ends_per_month_of_the_period(content):
     # Starts Jul 12, Aug 9, Sep 3 → Sep hidden, so the smallest other (Aug 9) is hidden too.
     # Ends 0, 0, 3 → 3 hidden; the total 3 is hidden as well.
     assert [(r["month"], r["starts"], r["ends"], r["active"]) for r in content["month_rows"]] == [
-        ("juli 2025", 12, 0, 24),
-        ("august 2025", None, 0, 24),
-        ("september 2025", None, None, 24),
+        ("jul. 2025", 12, 0, 24),
+        ("aug. 2025", None, 0, 24),
+        ("sep. 2025", None, None, 24),
     ]
     assert content["month_total"] == {"starts": 24, "ends": None}
     # the stock of active persons is the same figure as the trend's total for that month
@@ -253,7 +258,11 @@ def test_html_header_states_period_as_of_build_and_data_quality(outputs):
     assert "kl. 06.30" in html  # build time
     assert "Horsens" in html
     assert "placements_bad.csv: mangler kolonne scheme" in html
-    assert "ugyldigt CPR-nummer (fejl) 2" in html
+    assert "2 rækker af 120 blev afvist ved indlæsningen" in html
+    assert "ugyldigt CPR-nummer: 2" in html and "ukendt kode: 1" in html
+    # only the registers this report uses: the box names them
+    assert "Datakvalitet (Organisationen, Ekstraordinære forløb (jobcentret))" in html
+    assert "Nogle tal er skjult" in html
     assert not re.search(r"(src|href)\s*=\s*[\"']?https?://", html)
     assert "<script" not in html
 
@@ -265,11 +274,12 @@ def test_html_charts_are_well_formed_svg_with_the_series(outputs):
     trees = [ET.fromstring(s) for s in svgs]
     ns = "{http://www.w3.org/2000/svg}"
     trend = trees[0]
-    series = [g.get("data-series") for g in trend.iter(f"{ns}g")]
-    assert series == ["Virksomhedspraktik", "Nyttejob", "Løntilskud", "Fleksjob", "Seniorjob"]
-    tips = [t.text for t in trend.iter(f"{ns}title")]
-    assert "Nyttejob, jun. 2025: 5" in tips
-    assert "Nyttejob, nov. 2025: 8" in tips
+    assert trend.find(f"{ns}title").text == "Aktive personer pr. ordning ved månedens udgang"
+    texts = {t.text.strip() for t in trend.iter(f"{ns}text") if t.text}
+    # the legend names every scheme; the x axis months and the y axis counts are Danish
+    assert {"Virksomhedspraktik", "Nyttejob", "Løntilskud", "Fleksjob", "Seniorjob"} <= texts
+    assert {"jan. 2025", "jun. 2025", "nov. 2025"} <= texts
+    assert "Måneden er ikke slut" in texts  # as_of 15 Nov: the last month is partial
 
 
 def test_xlsx_sheets_values_formats_and_frozen_header(outputs):
@@ -284,16 +294,17 @@ def test_xlsx_sheets_values_formats_and_frozen_header(outputs):
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=8)]
     assert values == [
         ["Plejecenter", 8, pytest.approx(5.43)],
-        ["Skole", "–", "–"],
+        ["Skole", None, None],
         ["Vej og park", 8, 8],
-        ["Uden arbejdssted", "–", "–"],
+        ["Uden arbejdssted", None, None],
         ["I alt", 24, pytest.approx(20.7)],
     ]
     assert ws["B4"].number_format == "#,##0"
     assert ws["C4"].number_format == "#,##0.0"
     trend = wb["Udvikling"]
-    assert trend["A4"].value == datetime(2025, 1, 31)
-    assert trend["A4"].number_format == "dd-mm-yyyy"
+    assert [trend["A4"].value, trend["B4"].value] == ["jan. 2025", "2025-01"]
+    assert [trend["A14"].value, trend["B14"].value] == ["nov. 2025 (ikke slut)", "2025-11"]
+    assert wb.properties.title == "Inklusionsoverblik 3. kvt. 2025"
     # no hidden figure anywhere in the workbook
     numbers = {
         c.value for s in wb for row in s.iter_rows() for c in row if isinstance(c.value, float)
@@ -316,7 +327,7 @@ def test_missing_meta_marts_still_render_with_a_warning(tmp_path):
     db = build_warehouse(tmp_path / "nometa.duckdb", with_meta=False)
     paths = run_report("inklusion", db, period="2025Q3", out_dir=tmp_path / "out")
     html = paths[0].read_text(encoding="utf-8")
-    assert "marts.meta_build findes ikke" in html
+    assert "Oplysninger om dataopbygningen mangler (marts.meta_build)" in html
 
 
 def test_no_placements_renders_empty_tables_and_zero_totals(tmp_path):
@@ -326,4 +337,4 @@ def test_no_placements_renders_empty_tables_and_zero_totals(tmp_path):
     assert c["by_scheme"].rows == [] and c["by_scheme"].total.persons == 0
     assert [r["starts"] for r in c["month_rows"]] == [0, 0, 0]
     html = run_report("inklusion", db, period="2025Q3", out_dir=tmp_path)[0].read_text()
-    assert "Ingen aktive forløb." in html and "Ingen data" in html
+    assert "Ingen aktive forløb." in html and "Ingen tal at vise" in html

@@ -13,6 +13,8 @@ Breaches: pl-1 (W1, 2025-03-10: over_local_quota, over_statutory), pl-2 (W2, 202
 not_approved, karens, merbeskaeftigelse), pl-3 (W4, 2024-11-01: over_local_quota).
 2025: 2 placements with breaches, one of each type. 2024: 1 placement (over_local_quota).
 Reconciliation: 2 × no_placement, 1 × no_engagement = 3.
+Explanations are the mart's detail texts; the report writes their ISO dates the Danish way and
+cites the statutory rule by its source instead of its internal name (bek_2636_2021).
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ import duckdb
 import openpyxl
 import pytest
 
-from reports.common import ReportError
+from reports.errors import ReportError
 from reports.kvote import build_content, reconciliation_count
 from reports.registry import get_report, run_report
+from tests.support.reporting import build_reporting
 
 AS_OF = date(2025, 6, 15)
 PERSON_KEYS = ["pk-secret-1", "pk-secret-2", "pk-secret-3", "pk-secret-4", "pk-secret-5"]
@@ -63,6 +66,12 @@ BREACHES = [
 ]
 
 
+DETAILS = {
+    "over_statutory": "rimelighedskrav: 1,54 årsværk omfattet, tilladt 1 (bek_2636_2021)",
+    "karens": "karens til 2025-07-01 efter afskedigelse 2025-04-01",
+}
+
+
 def _status_row(month_end, wp, values):
     (o, fte, x, allowed, head, st, sc, sa, ss, karens, until, approved) = values
     return (month_end, wp, o, fte, x, allowed, head, st, "bek_2636_2021", sc, "fte_4m_avg",
@@ -74,6 +83,13 @@ def warehouse(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("kvote") / "kvote.duckdb"
     with duckdb.connect(str(db)) as conn:
         conn.execute("CREATE SCHEMA marts")
+        conn.execute("CREATE SCHEMA intermediate")
+        conn.execute("CREATE SCHEMA staging")
+        conn.execute("CREATE TABLE intermediate.int_build AS SELECT DATE '2025-06-15' AS as_of")
+        conn.execute(
+            """CREATE TABLE staging.stg_rules_statutory_ratio AS SELECT 'bek_2636_2021' AS name,
+               'bek. nr. 2636 af 28/12/2021 § 65' AS source"""
+        )
         conn.execute(
             """CREATE TABLE marts.meta_build (as_of DATE, window_start DATE, built_at TIMESTAMP,
                municipality_code VARCHAR, municipality_name VARCHAR)"""
@@ -84,9 +100,9 @@ def warehouse(tmp_path_factory) -> Path:
         )
         conn.execute(
             """CREATE TABLE marts.dim_org_unit (org_unit_id VARCHAR, name VARCHAR,
-               area VARCHAR, workplace_type VARCHAR)"""
+               area VARCHAR, workplace_type VARCHAR, parent_id VARCHAR)"""
         )
-        conn.executemany("INSERT INTO marts.dim_org_unit VALUES (?, ?, ?, ?)", UNITS)
+        conn.executemany("INSERT INTO marts.dim_org_unit VALUES (?, ?, ?, ?, 'K')", UNITS)
         conn.execute(
             """CREATE TABLE marts.fct_quota_status (month_end DATE, workplace_id VARCHAR,
                ordinary_headcount BIGINT, ordinary_fte DOUBLE, extraordinary_persons BIGINT,
@@ -114,7 +130,7 @@ def warehouse(tmp_path_factory) -> Path:
         )
         conn.executemany(
             "INSERT INTO marts.fct_quota_breaches VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(*b, f"forklaring {b[5]}") for b in BREACHES],
+            [(*b, DETAILS.get(b[5], f"forklaring {b[5]}")) for b in BREACHES],
         )
         conn.execute(
             """CREATE TABLE marts.fct_inclusion_reconciliation (record_type VARCHAR,
@@ -128,6 +144,7 @@ def warehouse(tmp_path_factory) -> Path:
                 ("placement", "P9", "pk-secret-4", "no_engagement"),
             ],
         )
+    build_reporting(db, ["rpt_quota_trend", "rpt_quota_breaches"], AS_OF)
     return db
 
 
@@ -177,7 +194,8 @@ def test_breaches_counted_by_type_within_the_period(warehouse):
 
 def test_trend_sums_the_municipality_per_month_end(warehouse):
     c = content(warehouse, "2025")
-    assert [(t["month_end"], t["extraordinary"], t["allowed"]) for t in c["trend"]] == [
+    trend = c["trend"]
+    assert [(t["month_end"], t["extraordinary_persons"], t["allowed_local"]) for t in trend] == [
         (date(2024, 12, 31), 2, 7),
         (date(2025, 5, 31), 4, 7),
         (AS_OF, 7, 7),
@@ -196,6 +214,11 @@ def test_render_writes_html_and_xlsx_without_person_identifiers(warehouse, tmp_p
     assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
     assert "Kvoter og rimelighedskrav" in html and "1,54 / 1 (Over)" in html
     assert "Merbeskæftigelseskravet ikke opfyldt" in html
+    # one row per placement; Danish dates and the rule's citation in the explanation
+    assert html.count("karens til 1. jul. 2025 efter afskedigelse 1. apr. 2025") == 1
+    assert "tilladt 1 (bek. nr. 2636 af 28/12/2021 § 65)" in html
+    assert "bek_2636_2021" not in html and "2025-07-01" not in html
+    assert "Ingen tal er skjult" in html
     book = openpyxl.load_workbook(paths[1])
     assert "Brud" in book.sheetnames and "Alle arbejdspladser" in book.sheetnames
     xlsx_text = " ".join(
@@ -214,14 +237,18 @@ def test_xlsx_workplace_sheet_equals_the_hand_status(warehouse, tmp_path):
     ws = openpyxl.load_workbook(paths[1])["Alle arbejdspladser"]
     assert ws.freeze_panes == "A4"  # title, blank line, header on row 3
     names = {u[0]: u[1] for u in UNITS}
-    got = {row[0]: row for row in ws.iter_rows(min_row=4, values_only=True)}
+    got = {}
+    for row in ws.iter_rows(min_row=4, values_only=True):
+        if row[0] is None:  # the notes follow after a blank row
+            break
+        got[row[0]] = row
     assert set(got) == {names[wp] for wp in STATUS_ASOF}
     for wp, (o, fte, x, allowed, head, _, sc, sa, _, _, until, approved) in STATUS_ASOF.items():
         row = got[names[wp]]
         karens = row[11].date() if isinstance(row[11], datetime) else row[11]
         assert (row[2], row[3], row[4], row[5], row[6]) == (o, fte, x, allowed, head), wp
         assert (row[8], row[9]) == (pytest.approx(sc), sa), wp
-        assert (karens, row[12]) == (until or "–", "Ja" if approved else "Nej"), wp
+        assert (karens, row[12]) == (until, "Ja" if approved else "Nej"), wp
 
 
 def test_period_outside_the_data_window_is_refused(warehouse):
@@ -244,10 +271,5 @@ def test_cli_report_kvote_writes_html_and_xlsx(warehouse, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["kvote_2025.html", "kvote_2025.xlsx"]
     book = openpyxl.load_workbook(out / "kvote_2025.xlsx")
-    assert [row[1] for row in book["Brud pr. type"].iter_rows(min_row=4, values_only=True)] == [
-        1,
-        1,
-        1,
-        1,
-        1,
-    ]
+    rows = book["Brud pr. type"].iter_rows(min_row=4, max_row=8, values_only=True)
+    assert [row[1] for row in rows] == [1, 1, 1, 1, 1]

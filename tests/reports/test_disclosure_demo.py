@@ -1,0 +1,253 @@
+"""Disclosure audit of every demo report, HTML and XLSX (docs/domain.md §7).
+
+For each report the test reads what the files show, rebuilds the relations a reader can use
+from the warehouse itself (the hierarchy from marts.dim_org_unit, each unit's own staff from the
+engagements in intermediate.int_engagement_period_hours), and checks with an independent audit
+(tests/support/disclosure_audit.py) that no hidden cell, and no unit's small own staff, can be
+worked out exactly. A negative control shows the audit catches the old report's leaks.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from reports.registry import run_report
+from tests.support.disclosure_audit import audit
+
+pytestmark = pytest.mark.xdist_group("demo_warehouse")
+
+GROUPS = ("ordinaere", "alle", "inklusion")
+MIN_PERSONS = 5
+
+
+@pytest.fixture(scope="module")
+def reports(demo_warehouse, tmp_path_factory) -> dict[str, dict[str, Path]]:
+    out = tmp_path_factory.mktemp("disclosure_demo")
+    files = {}
+    for name in ("sygefravaer", "inklusion", "kvote", "benchmark"):
+        paths = run_report(name, demo_warehouse.database, period="2025", out_dir=out)
+        files[name] = {p.suffix: p for p in paths}
+    return files
+
+
+def sql(db: Path, query: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as conn:
+        return conn.execute(query).fetchall()
+
+
+# --- sygefravaer ----------------------------------------------------------------------------
+
+
+class _UnitRows(HTMLParser):
+    """(unit id → {group: persons cell text}) of the sygefravaer table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.units: dict[str, dict[str, str]] = {}
+        self._unit: str | None = None
+        self._group: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr" and "data-unit" in a:
+            self._unit = a["data-unit"]
+            self.units[self._unit] = {}
+        elif tag == "td" and self._unit and "data-group" in a:
+            self._group, self._text = a["data-group"], []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._group:
+            # the last cell of a group is its persons cell: it ends up as the value
+            self.units[self._unit][self._group] = "".join(self._text).strip()
+            self._group = None
+
+    def handle_data(self, data):
+        if self._group:
+            self._text.append(data)
+
+
+def _sickness_structure(db: Path, year: int):
+    """Parents, and each parent's own staff per group (None = unknown, 0 = none), from the
+    warehouse: persons at the unit itself, counted from the engagements."""
+    parents = dict(sql(db, "select org_unit_id, parent_id from marts.dim_org_unit"))
+    own = {}
+    for unit, group, persons in sql(
+        db,
+        f"""select org_unit_id, staff_group, count(distinct person_key)
+            from intermediate.int_engagement_period_hours
+            where period_type = 'year' and period_start = date '{year}-01-01'
+            group by all
+            union all
+            select org_unit_id, 'alle', count(distinct person_key)
+            from intermediate.int_engagement_period_hours
+            where period_type = 'year' and period_start = date '{year}-01-01'
+            group by all""",
+    ):
+        own[(unit, group)] = persons
+    return parents, own
+
+
+def _sickness_audit(shown_units: dict[str, dict[str, bool]], parents: dict, own: dict):
+    """Audit input: (known cells, relations, protected cells) for the units on display."""
+    known, protected, relations = set(), set(), []
+    for unit, groups in shown_units.items():
+        for g, is_shown in groups.items():
+            (known if is_shown else protected).add((unit, g))
+        relations.append(((unit, "alle"), [(unit, "ordinaere"), (unit, "inklusion")]))
+    children: dict[str, list[str]] = {}
+    for unit in shown_units:
+        if parents.get(unit) in shown_units:
+            children.setdefault(parents[unit], []).append(unit)
+    for unit, kids in children.items():
+        for g in GROUPS:
+            o = own.get((unit, g), 0)
+            if o == 0:
+                known.add(("own", unit, g))
+            elif o < MIN_PERSONS:
+                protected.add(("own", unit, g))
+            relations.append(((unit, g), [("own", unit, g), *((k, g) for k in kids)]))
+        relations.append(
+            (("own", unit, "alle"), [("own", unit, "ordinaere"), ("own", unit, "inklusion")])
+        )
+    return known, relations, protected
+
+
+def _xlsx_units(path: Path) -> dict[str, dict[str, bool]]:
+    out = {}
+    for row in openpyxl.load_workbook(path)["Enheder"].iter_rows(min_row=4, values_only=True):
+        if row[0] is None:
+            break
+        # persons column of each group; an empty group (0 persons) is a known zero
+        out[row[-1]] = {g: row[4 + 3 * i] is not None for i, g in enumerate(GROUPS)}
+    return out
+
+
+def test_sygefravaer_html_and_xlsx_give_nothing_hidden_away(demo_warehouse, reports):
+    db = demo_warehouse.database
+    parents, own = _sickness_structure(db, 2025)
+    parser = _UnitRows()
+    parser.feed(reports["sygefravaer"][".html"].read_text(encoding="utf-8"))
+    html_units = {u: {g: t != "–" for g, t in gs.items()} for u, gs in parser.units.items()}
+    xlsx_units = _xlsx_units(reports["sygefravaer"][".xlsx"])
+    assert html_units == xlsx_units  # the two files hide the same cells
+    known, relations, protected = _sickness_audit(xlsx_units, parents, own)
+    hidden = [c for c in protected if c[0] != "own"]
+    assert len(hidden) > 20 and len(protected) > len(hidden)  # own staff is protected too
+    assert audit(known, relations, protected) == set()
+
+
+def test_negative_control_the_old_suppression_is_caught(demo_warehouse, reports):
+    """Show every cell the mart does not suppress (the old report): the audit must object."""
+    db = demo_warehouse.database
+    parents, own = _sickness_structure(db, 2025)
+    suppressed = {
+        (u, g): s
+        for u, g, s in sql(
+            db,
+            """select org_unit_id, staff_group, suppressed and persons > 0 from marts.fct_sickness
+               where period_type = 'year' and period_start = date '2025-01-01'""",
+        )
+    }
+    old = {
+        u: {g: not suppressed.get((u, g), False) for g in GROUPS}
+        for u in _xlsx_units(reports["sygefravaer"][".xlsx"])
+    }
+    known, relations, protected = _sickness_audit(old, parents, own)
+    leaks = audit(known, relations, protected)
+    assert len(leaks) >= 10, leaks
+
+
+def test_sygefravaer_monthly_trend_gives_nothing_away(reports):
+    book = openpyxl.load_workbook(reports["sygefravaer"][".xlsx"])
+    for row in book["Udvikling"].iter_rows(min_row=4, values_only=True):
+        if row[0] is None:
+            break
+        shown = {g for g, v in zip(GROUPS, row[2:5], strict=True) if v is not None}
+        hidden = set(GROUPS) - shown
+        # alle = ordinære + inklusion: exactly one hidden group would follow from the other two
+        assert len(hidden) != 1 or row[2:5] == (None, None, None), row
+
+
+# --- inklusion ------------------------------------------------------------------------------
+
+
+def _rows(ws) -> list[tuple]:
+    out = []
+    for row in ws.iter_rows(min_row=4, values_only=True):
+        if row[0] is None:
+            break
+        out.append(row)
+    return out
+
+
+def test_inklusion_tables_give_nothing_hidden_away(reports):
+    book = openpyxl.load_workbook(reports["inklusion"][".xlsx"])
+    known, protected, relations = set(), set(), []
+
+    def cell(key, value):
+        (protected if value is None else known).add(key)
+
+    trend = _rows(book["Udvikling"])
+    schemes = [c.value for c in book["Udvikling"][3]][2:-1]
+    for row in trend:  # per month: total = Σ schemes
+        month = row[1]
+        for s, v in zip(schemes, row[2:-1], strict=True):
+            cell(("active", month, s), v)
+        cell(("active", month, "total"), row[-1])
+        relations.append((("active", month, "total"), [("active", month, s) for s in schemes]))
+    last = trend[-1][1]
+    for sheet in ("Arbejdspladstyper", "Områder", "Ordninger"):
+        rows = _rows(book[sheet])
+        for label, persons, *_ in rows[:-1]:
+            key = ("active", last, label) if sheet == "Ordninger" else (sheet, label)
+            cell(key, persons)
+        if sheet != "Ordninger":
+            relations.append((("active", last, "total"), [(sheet, r[0]) for r in rows[:-1]]))
+    scheme_rows = _rows(book["Ordninger"])
+    month_rows = _rows(book["Starter og ophør"])
+    for i, flow in ((3, "starts"), (4, "ends")):
+        for r in scheme_rows[:-1]:
+            cell((flow, r[0]), r[i])
+        cell((flow, "total"), scheme_rows[-1][i])
+        assert month_rows[-1][i - 1] == scheme_rows[-1][i]  # one total in both tables
+        for r in month_rows[:-1]:
+            cell((flow, r[1]), r[i - 1])
+        relations.append(((flow, "total"), [(flow, r[0]) for r in scheme_rows[:-1]]))
+        relations.append(((flow, "total"), [(flow, r[1]) for r in month_rows[:-1]]))
+    assert protected  # the demo has small groups
+    assert audit(known, relations, protected) == set()
+
+
+def test_inklusion_html_hides_what_the_xlsx_hides(reports):
+    html = reports["inklusion"][".html"].read_text(encoding="utf-8")
+    book = openpyxl.load_workbook(reports["inklusion"][".xlsx"])
+    for sheet, caption in (
+        ("Ordninger", "Aktive forløb pr. ordning"),
+        ("Arbejdspladstyper", "Aktive forløb pr. arbejdspladstype"),
+        ("Områder", "Aktive forløb pr. område"),
+    ):
+        table = html[html.index(caption) : html.index("</table>", html.index(caption))]
+        for row in _rows(book[sheet]):
+            label = re.escape(str(row[0]).replace("&", "&amp;"))
+            m = re.search(rf"<td>{label}</td><td class=\"num( missing)?\">([^<]*)</td>", table)
+            assert m, (sheet, row[0])
+            assert (m.group(2) == "–") == (row[1] is None), (sheet, row)
+
+
+# --- kvote and benchmark --------------------------------------------------------------------
+
+
+def test_reports_without_own_suppression_say_why(reports):
+    kvote = reports["kvote"][".html"].read_text(encoding="utf-8")
+    assert "Ingen tal er skjult" in kvote
+    benchmark = reports["benchmark"][".html"].read_text(encoding="utf-8")
+    assert "jobindsats.dk har skjult" in benchmark
+    for name in ("sygefravaer", "inklusion"):
+        assert "Nogle tal er skjult" in reports[name][".html"].read_text(encoding="utf-8")
