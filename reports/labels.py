@@ -1,6 +1,6 @@
 """Danish labels of codes, from the one list of codes: the dbt seed `code_labels.csv`.
 
-The same file gives ingest its valid codes (ingest/register_specs.py) and dbt its code tests
+The same file gives ingest its valid codes (ingest/registers/specs.py) and dbt its code tests
 (the `in_code_list` generic test), so a code and its label are written down once.
 """
 

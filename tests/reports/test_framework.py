@@ -106,7 +106,7 @@ def test_an_old_warehouse_without_the_reporting_layer_is_a_clear_error(tmp_path)
 
 
 def test_labels_come_from_the_one_seed_shared_with_ingest():
-    from ingest.register_specs import BENEFIT_GROUPS, CAUSES, SCHEMES, WORKPLACE_TYPES
+    from ingest.registers.specs import BENEFIT_GROUPS, CAUSES, SCHEMES, WORKPLACE_TYPES
 
     assert tuple(codes("scheme")) == SCHEMES
     assert tuple(codes("workplace_type")) == WORKPLACE_TYPES
