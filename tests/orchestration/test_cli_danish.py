@@ -53,7 +53,8 @@ def test_version():
         (["report", "kvote", "--period", "2025"], "Fejl: Mangler tilvalg '--database'."),
         (["synth", "--out", "x", "--employees", "mange"], "Fejl: Ugyldig værdi for '--employees'"),
         (["report", "nope", "--database", "x.duckdb", "--period", "2025"],
-         "Fejl: Ukendt rapport 'nope'. Kendte rapporter: sygefravaer, inklusion, kvote, benchmark."),
+         "Fejl: Ukendt rapport 'nope'. Kendte rapporter: sygefravaer, inklusion, kvote, "
+         "benchmark."),
     ],
 )  # fmt: skip
 def test_errors_are_one_danish_line(capsys, args, line):

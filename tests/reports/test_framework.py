@@ -67,7 +67,7 @@ def test_reports_have_no_import_circle():
                 elif node.module.startswith("reports."):
                     deps.add(node.module.split(".")[1])
         graph[path.stem] = deps
-    seen, done = set(), set()
+    done: set[str] = set()
 
     def visit(node, trail):
         assert node not in trail, f"import circle: {' → '.join([*trail, node])}"
