@@ -367,6 +367,7 @@ def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **opt
             "chart_over": chart_over(c),
             "notes": notes(c),
             "disclosure": EXEMPT_WORKPLACE_DA,
+            "wide_start": True,  # wide tables throughout: every page landscape, no half pages
             "status_local_da": labels("quota_status_local"),
             "status_statutory_da": labels("quota_status_statutory"),
             "sections": [

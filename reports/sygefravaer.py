@@ -395,7 +395,7 @@ def render(conn: duckdb.DuckDBPyConnection, *, period: str, out_dir: Path, **opt
             "group_labels": labels("staff_group"),
             "footnotes": footnotes(c),
             "disclosure": NOTICE_DA.format(min_persons=c["min_persons"]),
-            "wide_start": True,  # the unit table comes first: print the header landscape too
+            "wide_start": True,  # the unit table is wide: every page landscape, no half pages
             "sections": [
                 ("enheder", "Enheder"),
                 ("udvikling", "Udvikling"),

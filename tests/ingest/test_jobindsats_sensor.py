@@ -99,6 +99,7 @@ def test_the_wired_sensor_requests_ingest_and_the_jobindsats_marts(landing: Path
         AssetKey(["staging", "stg_jobindsats"]),
         AssetKey(["marts", "fct_jobindsats"]),
         AssetKey(["marts", "fct_benchmark"]),
+        AssetKey(["reporting", "rpt_benchmark_periods"]),  # the benchmark report's periods
         AssetKey(["staging", "stg_kommuner"]),
         AssetKey(["raw", "kommuner"]),  # the seed behind stg_kommuner
     }

@@ -26,7 +26,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
         ),
         (
             ["build", "--input", "/tmp", "--database", "/tmp/x.duckdb", "--as-of", "2025-13-01"],
-            "Fejl: Invalid value for '--as-of': '2025-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD",
+            "Fejl: Ugyldig værdi for '--as-of': '2025-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD",
         ),
         (
             ["report", "findes_ikke", "--database", "/tmp/x.duckdb", "--period", "2025"],
