@@ -298,7 +298,7 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
                 ("Ophør i perioden", t.ends),
             ],
             title=title,
-            notes=notes(c),
+            notes=[n for i, n in enumerate(notes(c)) if i != 1],  # Excel: hidden = empty cell
         ),
         Sheet(
             "Ordninger",
@@ -349,7 +349,7 @@ def xlsx_sheets(c: dict) -> list[Sheet]:
                 for m, p in zip(c["window"], c["partial"], strict=True)
             ],
             title="Aktive personer pr. ordning ved hver måneds udgang (hele datavinduet)",
-            notes=notes(c)[1:3],
+            notes=notes(c)[2:3],
         ),
     ]
 

@@ -334,7 +334,7 @@ def hierarchy_sheet(c: dict) -> Sheet:
         columns=columns,
         rows=rows,
         title=f"Sygefravær {c['period'].label} – {c['top']['name']} og enhederne under",
-        notes=footnotes(c),
+        notes=footnotes(c)[1:],  # in Excel a hidden figure is an empty cell (the sheet's note)
         levels=levels,
         indent_column=0,
     )
@@ -357,7 +357,6 @@ def trend_sheet(c: dict) -> Sheet:
             for m, p in zip(t["months"], c["partial"], strict=True)
         ],
         title=f"Fraværsprocent pr. måned – {c['top']['name']}",
-        notes=footnotes(c)[:1],
     )
 
 
