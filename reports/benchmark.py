@@ -28,6 +28,11 @@ from reports.warehouse import table_exists
 from reports.xlsx import Column, Sheet, Workbook
 
 TOP_N = 5
+# What rank 1 (the highest value) means for the reader, by the measure's direction.
+RANK_MEANING = {
+    "higher_better": "(1 = højeste værdi = bedst)",
+    "lower_better": "(1 = højeste værdi = dårligst)",
+}
 PERIOD_TYPE_ORDER = ["month", "quarter", "qmat", "year", "mytd"]
 SUPPRESSED_NOTE = (
     "„–“ for en kommune betyder, at jobindsats.dk har diskretioneret (skjult) tallet, fordi det "
@@ -361,7 +366,8 @@ def build_content(conn: duckdb.DuckDBPyConnection, period: str, **options) -> di
     rank_chart = charts.line_chart(
         x,
         {f"Placering for {ours_name}": [p.rank for p in series]},
-        title=f"Placering blandt kommunerne (1 = højeste værdi) · {direction}",
+        title="Placering blandt kommunerne "
+        + RANK_MEANING.get(info["direction"], "(1 = højeste værdi)"),
         y_label="Placering",
         invert_y=True,
     )

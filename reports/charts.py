@@ -67,9 +67,13 @@ def _svg(fig, title: str, desc: str) -> Markup:
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
     # Scalable: the viewBox stays, the width follows the page (CSS .chart).
     text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", text, count=1)
+    # Natural size at most (1 pt = 4/3 px): every chart is drawn at the same scale, and a
+    # chart without a legend is not blown up to fill the width.
+    view = re.search(r'viewBox="0 0 ([\d.]+) ', text)
+    natural = f' style="max-width: {float(view.group(1)) * 4 / 3:.0f}px"' if view else ""
     text = text.replace(
         "<svg",
-        f'<svg class="chart" role="img" aria-label="{escape(title, quote=True)}"',
+        f'<svg class="chart" role="img" aria-label="{escape(title, quote=True)}"{natural}',
         1,
     )
     head_end = text.index(">", text.index("<svg")) + 1
