@@ -1,4 +1,4 @@
-"""CPR validation and pseudonymisation (DOMAIN.md §7), of the CPR column and of a CPR found in a
+"""CPR validation and pseudonymisation (docs/domain.md §7), of the CPR column and of a CPR found in a
 key column.
 
 A CPR number never reaches DuckDB: ingest derives the birth date, then replaces the number with

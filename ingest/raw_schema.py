@@ -2,7 +2,7 @@
 
 Every register table holds the *final* loaded rows (de-duplicated on the key, later file wins,
 reference checks passed). CPR never appears: `person_key` (HMAC-SHA256) and `birth_date` replace it.
-Codes are stored in their canonical spelling (DOMAIN.md §3.3). `_source_file` / `_row_number`
+Codes are stored in their canonical spelling (docs/domain.md §3.3). `_source_file` / `_row_number`
 trace every row back to its landing file (row 1 = first data row).
 """
 
@@ -40,14 +40,14 @@ REGISTER_TABLES: dict[str, str] = {
 LINEAGE_COLUMNS = "_source_file VARCHAR NOT NULL, _row_number INTEGER NOT NULL"
 
 OTHER_TABLES: dict[str, str] = {
-    # jobindsats facts, already normalised and de-duplicated (later extract wins), DOMAIN.md §5.7.
+    # jobindsats facts, already normalised and de-duplicated (later extract wins), docs/domain.md §5.7.
     "jobindsats": """
         table_id VARCHAR NOT NULL, measure VARCHAR NOT NULL, area_name VARCHAR NOT NULL,
         municipality_code VARCHAR, area_level VARCHAR NOT NULL, period_code VARCHAR NOT NULL,
         period_type VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL,
         dimensions VARCHAR NOT NULL, value DOUBLE, suppressed BOOLEAN NOT NULL,
         source_file VARCHAR NOT NULL""",
-    # Rules (DOMAIN.md §4) as data: defaults overridden by config/rules.yml.
+    # Rules (docs/domain.md §4) as data: defaults overridden by config/rules.yml.
     "rules_general": """
         municipality_code VARCHAR NOT NULL, full_time_hours DOUBLE NOT NULL,
         dagsvaerk_hours DOUBLE NOT NULL, small_cell_min_persons INTEGER NOT NULL,
@@ -68,7 +68,7 @@ OTHER_TABLES: dict[str, str] = {
         name VARCHAR NOT NULL, valid_from DATE NOT NULL, valid_to DATE,
         first_due_days INTEGER NOT NULL, fast_track_days INTEGER NOT NULL, then_count INTEGER,
         then_within_days INTEGER, then_interval_days INTEGER, source VARCHAR""",
-    # config/targets.csv (DOMAIN.md §3.5); file_row keeps file order for E23's "later row wins".
+    # config/targets.csv (docs/domain.md §3.5); file_row keeps file order for E23's "later row wins".
     "targets": """
         kpi VARCHAR NOT NULL, scope_type VARCHAR NOT NULL, scope_id VARCHAR NOT NULL,
         period_start DATE NOT NULL, period_end DATE NOT NULL, target_value DOUBLE NOT NULL,

@@ -1,4 +1,4 @@
-"""Valid, unique CPR numbers for given birth dates (DOMAIN.md §7: DDMMYY a real date, the 7th
+"""Valid, unique CPR numbers for given birth dates (docs/domain.md §7: DDMMYY a real date, the 7th
 digit consistent with the century; no modulus-11 check)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Writing register CSVs in the dialects DOMAIN.md §3.2 allows (separator, BOM, date format,
+"""Writing register CSVs in the dialects docs/domain.md §3.2 allows (separator, BOM, date format,
 decimal comma, boolean spelling, header case, extra columns, CPR with or without dash)."""
 
 from __future__ import annotations

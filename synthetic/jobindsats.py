@@ -1,5 +1,5 @@
 """Synthetic jobindsats.dk extracts for all 98 municipalities, Hele landet and a few RAR areas,
-in each format the ingest accepts (DOMAIN.md §3.4): web CSV, XLSX, API v2 JSON, API v3 JSON."""
+in each format the ingest accepts (docs/domain.md §3.4): web CSV, XLSX, API v2 JSON, API v3 JSON."""
 
 from __future__ import annotations
 

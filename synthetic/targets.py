@@ -1,4 +1,4 @@
-"""config/targets.csv: måltal (DOMAIN.md §3.5) for the KPIs of §5.8."""
+"""config/targets.csv: måltal (docs/domain.md §3.5) for the KPIs of §5.8."""
 
 from __future__ import annotations
 

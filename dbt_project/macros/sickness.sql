@@ -1,5 +1,5 @@
 {#
-    Sickness statistics (DOMAIN.md §5.4): shared pieces of the interval arithmetic and roll-up.
+    Sickness statistics (docs/domain.md §5.4): shared pieces of the interval arithmetic and roll-up.
 #}
 
 {#

@@ -1,5 +1,5 @@
 -- fct_quota_status has a row for every workplace (org unit with a P-number) and every month of the
--- reporting window (DOMAIN.md §5.3), and no other rows: the grid is rebuilt here from the org
+-- reporting window (docs/domain.md §5.3), and no other rows: the grid is rebuilt here from the org
 -- units and the window months, independently of int_quota_eval_dates. Returns the differences.
 with
 

@@ -1,4 +1,4 @@
-"""Suites on the jobindsats marts (DOMAIN.md §5.7, issue 5).
+"""Suites on the jobindsats marts (docs/domain.md §5.7, issue 5).
 
 Both are blocking: a benchmark that ranks a municipality 99th of 98 or calls a suppressed cell 0
 would mislead a jobcentre leader comparing herself with the rest of the country.

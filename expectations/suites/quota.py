@@ -1,4 +1,4 @@
-"""Suites on the quota marts (DOMAIN.md §5.3) and the register reconciliation (issue 3).
+"""Suites on the quota marts (docs/domain.md §5.3) and the register reconciliation (issue 3).
 
 The quota marts are blocking: a wrong quota figure would tell the HMU a workplace keeps its
 quota when it does not. The reconciliation is a warning: unmatched records are a data-quality

@@ -11,7 +11,7 @@ import great_expectations as gx
 from expectations.core import Suite
 from ingest.registers.specs import ENGAGEMENT_TYPES, SCHEMES
 
-PERSON_KEY = r"^[0-9a-f]{64}$"  # lowercase hex HMAC-SHA256 (DOMAIN.md §7): never a CPR
+PERSON_KEY = r"^[0-9a-f]{64}$"  # lowercase hex HMAC-SHA256 (docs/domain.md §7): never a CPR
 
 
 def _person_rows(key: str, type_column: str, types: tuple[str, ...]) -> list:

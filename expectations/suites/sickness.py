@@ -1,4 +1,4 @@
-"""Suites on marts.fct_sickness (DOMAIN.md §5.4).
+"""Suites on marts.fct_sickness (docs/domain.md §5.4).
 
 Blocking: the structure of the figures (unique grain, valid codes, alle = ordinaere + inklusion
 for hours, a parent's hours = its own + its children's, persons between the largest group and the

@@ -1,4 +1,4 @@
-"""Reference data for mapping jobindsats area names (DOMAIN.md §3.4, E21).
+"""Reference data for mapping jobindsats area names (docs/domain.md §3.4, E21).
 
 The dbt seeds `kommuner.csv` (name, jobindsats_name) and `kommune_aliases.csv` are the single
 source: ingest reads the same files that dbt loads into raw.kommuner / raw.kommune_aliases.

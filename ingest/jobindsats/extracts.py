@@ -1,4 +1,4 @@
-"""jobindsats.dk extracts → raw.jobindsats (DOMAIN.md §3.4, §5.7, E19–E21).
+"""jobindsats.dk extracts → raw.jobindsats (docs/domain.md §3.4, §5.7, E19–E21).
 
 `read_extract(path)` turns one CSV/XLSX/JSON extract into the long normalised form of
 raw.jobindsats; `load_extracts(conn, folder)` loads every extract of the landing folder's

@@ -1,4 +1,4 @@
-"""Readers for the file formats of jobindsats.dk extracts (DOMAIN.md §3.4).
+"""Readers for the file formats of jobindsats.dk extracts (docs/domain.md §3.4).
 
 Each reader turns one file into `RawTable`s: column labels plus data rows (all as wide as the
 columns) with their cells as found (text, or numbers from JSON/XLSX); row 1 = first data row.

@@ -1,4 +1,4 @@
-"""One jobindsats.dk extract → long normalised facts (DOMAIN.md §5.7, E19–E21), column-wise.
+"""One jobindsats.dk extract → long normalised facts (docs/domain.md §5.7, E19–E21), column-wise.
 
 Cells are split into text and number series and parsed in polars; areas, periods and dimension
 combinations are resolved once per distinct value. Rows with an unknown area or an invalid period

@@ -1,4 +1,4 @@
-"""Period codes of jobindsats.dk (DOMAIN.md §3.4, E19) → period_type, period_start, period_end.
+"""Period codes of jobindsats.dk (docs/domain.md §3.4, E19) → period_type, period_start, period_end.
 
 | code         | type    | period                                                          |
 |--------------|---------|-----------------------------------------------------------------|

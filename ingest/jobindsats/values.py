@@ -1,4 +1,4 @@
-"""Cell values of jobindsats.dk extracts (DOMAIN.md §3.4, E20), parsed column-wise in polars.
+"""Cell values of jobindsats.dk extracts (docs/domain.md §3.4, E20), parsed column-wise in polars.
 
 A column of cells arrives as two series: `text` (cells that are strings) and `number` (cells that
 are JSON/XLSX numbers, taken as they are). Danish strings (`1.234,5`, `9,08`, thousands dots

@@ -1,4 +1,4 @@
-"""The register CSV dialect (DOMAIN.md §3.2): checking a file and scanning it as strings.
+"""The register CSV dialect (docs/domain.md §3.2): checking a file and scanning it as strings.
 
 One pass over the bytes computes the file's sha256, counts its lines and proves it is UTF-8 text
 (a NUL byte means binary); the header line gives the separator (`;` or `,`, whichever occurs more)
@@ -240,7 +240,7 @@ def read_batches(csv: CsvFile, batch_rows: int) -> Iterator[pl.DataFrame]:
 
 
 def masked_row() -> pl.Expr:
-    """The raw line as delivered, CPR-shaped digit runs masked (DOMAIN.md §3.2 row_masked)."""
+    """The raw line as delivered, CPR-shaped digit runs masked (docs/domain.md §3.2 row_masked)."""
     return mask_cpr_expr(pl.col(LINE))
 
 

@@ -1,5 +1,5 @@
 """The per-file store of validated register rows (not dbt's staging schema), so raw.* can be
-rebuilt set-based and re-runs are deterministic (DOMAIN.md §3.1: later file wins; the same file
+rebuilt set-based and re-runs are deterministic (docs/domain.md §3.1: later file wins; the same file
 twice changes nothing).
 
 Tables (schema raw, names starting with `_`, not dbt sources):

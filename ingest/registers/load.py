@@ -1,4 +1,4 @@
-"""Load the six registers of a landing folder (DOMAIN.md §3.1–3.3): file by file into the per-file
+"""Load the six registers of a landing folder (docs/domain.md §3.1–3.3): file by file into the per-file
 store (ingest/registers/file_store.py), then one set-based rebuild of raw.*
 (ingest/registers/rebuild.py), then the load log."""
 

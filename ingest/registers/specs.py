@@ -1,4 +1,4 @@
-"""The six registers of DOMAIN.md §3.3 as column specifications that drive validation."""
+"""The six registers of docs/domain.md §3.3 as column specifications that drive validation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Column-wise validation of one batch of a register file (DOMAIN.md §3.2, §3.3, E1, E1a).
+"""Column-wise validation of one batch of a register file (docs/domain.md §3.2, §3.3, E1, E1a).
 
 Every check is a polars expression over the whole batch; no Python loop over rows. The result is
 the typed rows that load (CPR already replaced by person_key and birth_date) and one quarantine
@@ -146,7 +146,7 @@ def _severity(col: Col, spec: RegisterSpec) -> pl.Expr:
     if col.required or col.strict:
         return pl.lit("error")
     if spec.name == "absences" and col.name == "hours":
-        # hours is required for partial sickness (DOMAIN.md §3.3)
+        # hours is required for partial sickness (docs/domain.md §3.3)
         return (
             pl.when(pl.col(_parsed("cause")) == "delvis_sygdom")
             .then(pl.lit("error"))
@@ -352,7 +352,7 @@ def validate_batch(
         if col.kind == "id":
             rows = rows.with_columns(pseudonymise_cpr_ids(rows[col.name], key))
     if "cpr" in rows.columns:
-        # The CPR column is dropped here, before any frame reaches DuckDB (DOMAIN.md §7).
+        # The CPR column is dropped here, before any frame reaches DuckDB (docs/domain.md §7).
         rows = rows.with_columns(
             person_keys(rows["cpr"], key).alias("person_key"),
             cpr_birth_date(pl.col("cpr")).alias("birth_date"),

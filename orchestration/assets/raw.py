@@ -1,4 +1,4 @@
-"""The raw layer: one ingest run writes every raw.* and audit.* table (DOMAIN.md §3).
+"""The raw layer: one ingest run writes every raw.* and audit.* table (docs/domain.md §3).
 
 Keys are ["raw", <table>] so they are the very assets dbt's `source('raw', …)` points at.
 """
@@ -17,8 +17,8 @@ RAW_KEYS = [AssetKey(["raw", t]) for t in RAW_TABLES] + [
 def _description(key: AssetKey) -> str:
     schema, table = key.path
     if schema == "audit":
-        return f"audit.{table}: indlæsningslog/karantæne (DOMAIN.md §3.2)."
-    return f"raw.{table}: indlæst af ingest fra landing-mappen (DOMAIN.md §3)."
+        return f"audit.{table}: indlæsningslog/karantæne (docs/domain.md §3.2)."
+    return f"raw.{table}: indlæst af ingest fra landing-mappen (docs/domain.md §3)."
 
 
 @multi_asset(

@@ -192,7 +192,7 @@ def test_empty_marts_exist_and_the_window_has_37_months(empty_build):
 
 
 def _danish_non_working_days(year: int) -> set[date]:
-    """DOMAIN.md §5 computed independently of the SQL: dateutil's Easter + fixed dates."""
+    """docs/domain.md §5 computed independently of the SQL: dateutil's Easter + fixed dates."""
     e = easter(year)
     days = {e + timedelta(days=d) for d in (-3, -2, 1, 39, 50)}
     if year <= 2023:

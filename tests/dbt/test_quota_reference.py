@@ -3,7 +3,7 @@
 A seeded random register set (units with nested sub-units and a unit without workplace, ordinary
 and inclusion engagements with dismissals and under-18s, placements of every scheme, rows after
 as_of) goes straight into raw.*; dbt builds the quota marts; the reference below recomputes every
-figure of DOMAIN.md §5.3 day by day in plain Python, written from the spec, not from the SQL.
+figure of docs/domain.md §5.3 day by day in plain Python, written from the spec, not from the SQL.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def make_registers(seed: int = 2) -> tuple[list[tuple], list[tuple]]:
     return engagements, placements
 
 
-# --- the reference, from DOMAIN.md §5.3 ---------------------------------------------------------
+# --- the reference, from docs/domain.md §5.3 ---------------------------------------------------------
 
 
 def workplace_of(unit: str) -> str | None:

@@ -267,7 +267,7 @@ def test_sickness_suites_catch_broken_roll_ups(warehouse: Path) -> None:
     assert not results["fct_sickness_plausible"].success
 
 
-# DOMAIN.md §5.4, in its order: the grain, then the measures as the spec lists them.
+# docs/domain.md §5.4, in its order: the grain, then the measures as the spec lists them.
 SPEC_COLUMNS = [
     "org_unit_id", "period_type", "period_start", "staff_group",
     "contracted_hours", "absence_hours", "absence_days", "absence_pct", "fte",

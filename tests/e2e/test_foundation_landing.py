@@ -1,5 +1,5 @@
 """End to end through the real CLI: `rummelig build` on a landing folder written by hand in the
-DOMAIN.md §3 format (tests/e2e/landing_foundation, not the generator) gives `marts.dim_org_unit`
+docs/domain.md §3 format (tests/e2e/landing_foundation, not the generator) gives `marts.dim_org_unit`
 and `marts.fct_placements_monthly` exactly as §5.1–5.2 define.
 
 The folder exercises the §3.2 dialect: org_units.csv has a BOM, `;`, a padded mixed-case header,
@@ -124,7 +124,7 @@ def test_schemas_are_exactly_the_dbt_layers_and_audit(build):
         )]
         for table in ("load_log", "quarantine")
     }  # fmt: skip
-    assert audit_columns == {  # exactly the columns of DOMAIN.md §3.2, in its order
+    assert audit_columns == {  # exactly the columns of docs/domain.md §3.2, in its order
         "load_log": ["file_name", "source", "register", "sha256", "status", "rows_read",
                      "rows_loaded", "rows_quarantined", "message", "loaded_at"],
         "quarantine": ["file_name", "register", "row_number", "column_name", "severity",

@@ -1,4 +1,4 @@
-"""End to end: a hand-written landing folder (tests/e2e/landing_quota, DOMAIN.md §3 format) →
+"""End to end: a hand-written landing folder (tests/e2e/landing_quota, docs/domain.md §3 format) →
 ingest.landing.load_landing → dbt build of the quota marts → GX quota suites.
 
 The folder, as_of 2025-06-15 (window 2022-06-01 … 2025-06-15), by hand:

@@ -1,4 +1,4 @@
-"""CPR validation, birth date, person_key and the key file (DOMAIN.md §7)."""
+"""CPR validation, birth date, person_key and the key file (docs/domain.md §7)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def birth_date(cpr: str) -> date | None:
     return frame.select(cpr_birth_date(cpr_digits(pl.col("cpr"))))[0, 0]
 
 
-# Hand-worked: the 7th digit (first after the dash) picks the century (DOMAIN.md §7).
+# Hand-worked: the 7th digit (first after the dash) picks the century (docs/domain.md §7).
 CENTURY_CASES = [
     ("010136-0000", date(1936, 1, 1)),  # 0–3 → 1900s
     ("010136-3999", date(1936, 1, 1)),

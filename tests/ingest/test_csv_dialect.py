@@ -1,4 +1,4 @@
-"""The register CSV dialect (DOMAIN.md §3.2) and files that cannot be loaded at all."""
+"""The register CSV dialect (docs/domain.md §3.2) and files that cannot be loaded at all."""
 
 from __future__ import annotations
 

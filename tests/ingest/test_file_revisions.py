@@ -1,4 +1,4 @@
-"""Several files per register, re-deliveries and replacements (DOMAIN.md §3.1, E2)."""
+"""Several files per register, re-deliveries and replacements (docs/domain.md §3.1, E2)."""
 
 from __future__ import annotations
 

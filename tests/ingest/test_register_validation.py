@@ -1,4 +1,4 @@
-"""Every bad-input case of DOMAIN.md §3.3 and E1–E5: exact reason, severity, row and column."""
+"""Every bad-input case of docs/domain.md §3.3 and E1–E5: exact reason, severity, row and column."""
 
 from __future__ import annotations
 

@@ -82,7 +82,7 @@ def to_bool(column: str) -> pl.Expr:
 
 
 def cpr_is_valid(cpr: str) -> bool:
-    """DOMAIN.md §7, written independently of synthetic/cpr.py."""
+    """docs/domain.md §7, written independently of synthetic/cpr.py."""
     digits = cpr.replace("-", "", 1) if len(cpr) == 11 and cpr[6] == "-" else cpr
     if len(digits) != 10 or not digits.isdigit():
         return False

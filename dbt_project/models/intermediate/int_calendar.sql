@@ -1,4 +1,4 @@
--- Danish working-day calendar 1970–2070 (DOMAIN.md §5) with a running working-day index, so the
+-- Danish working-day calendar 1970–2070 (docs/domain.md §5) with a running working-day index, so the
 -- working days of any interval [a, b] are idx(b) - idx(a - 1) without exploding rows per day.
 -- The span is a var only so unit tests can build a few days; the index counts from its start.
 {%- set span_start = var('calendar_start', '1970-01-01') %}

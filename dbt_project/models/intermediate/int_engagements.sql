@@ -1,4 +1,4 @@
--- Engagements with their workplace, FTE, daily hours, staff group (DOMAIN.md §2) and 18th
+-- Engagements with their workplace, FTE, daily hours, staff group (docs/domain.md §2) and 18th
 -- birthday (E8).
 with engagements as (
     select * from {{ ref('stg_engagements') }}

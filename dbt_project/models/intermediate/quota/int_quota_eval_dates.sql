@@ -1,4 +1,4 @@
--- The dates on which quota figures are evaluated, per workplace (DOMAIN.md §5.3): a set of dates,
+-- The dates on which quota figures are evaluated, per workplace (docs/domain.md §5.3): a set of dates,
 -- never one row per day. Window month-ends feed fct_quota_status; the start dates of the judged
 -- placements feed fct_quota_breaches; the natural month-ends of the 12 months before the window
 -- are the look-back of the 4-month FTE average and the 12-month merbeskæftigelse mean.

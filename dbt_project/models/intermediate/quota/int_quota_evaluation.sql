@@ -1,4 +1,4 @@
--- Every quota figure of DOMAIN.md §5.3 per workplace on the judged dates (window month-ends and
+-- Every quota figure of docs/domain.md §5.3 per workplace on the judged dates (window month-ends and
 -- placement start dates): local quota, rimelighedskrav, karens and approval. fct_quota_status
 -- takes the month-ends, fct_quota_breaches the start dates. FTE figures are already rounded to
 -- 6 decimals (E8); quotients are rounded to 9 decimals before floor so that binary fractions

@@ -1,4 +1,4 @@
--- Karens per workplace on the judged dates (DOMAIN.md §5.3, E10): some `ordinaer` engagement at
+-- Karens per workplace on the judged dates (docs/domain.md §5.3, E10): some `ordinaer` engagement at
 -- the workplace (under-18s included) ended with end_reason `afskediget` and
 -- d − karens_months ≤ end_date < d, in calendar months with the day clamped to the month's length
 -- (DuckDB's date − interval 'n months' clamps). An end_date equal to d is not yet karens.

@@ -1,4 +1,4 @@
--- Ordinary staff per workplace on every evaluation date (DOMAIN.md §5.3, E8): distinct persons
+-- Ordinary staff per workplace on every evaluation date (docs/domain.md §5.3, E8): distinct persons
 -- with an active `ordinaer` engagement at the workplace, 18 or older on the date; their FTE adds
 -- up (two engagements of one person: counted once, FTE summed), rounded to 6 decimals.
 with

@@ -1,5 +1,5 @@
 -- Ordinary staff on the judged dates (window month-ends and placement start dates) with their
--- look-backs (DOMAIN.md §5.3, E10, E10a):
+-- look-backs (docs/domain.md §5.3, E10, E10a):
 -- * ordinary_fte_4m_avg: mean of ordinary_fte on the last day of each of the 4 calendar months
 --   before the date's month (also months before the reporting window);
 -- * ordinary_headcount_12m_mean: mean ordinary_headcount on the 12 month-ends before the date's

@@ -1,4 +1,4 @@
--- Extraordinary staff per workplace on the judged dates (DOMAIN.md §5.3, E9):
+-- Extraordinary staff per workplace on the judged dates (docs/domain.md §5.3, E9):
 -- extraordinary_persons = distinct persons in an active placement of a local-quota scheme;
 -- statutory_count = for the rimelighedskrav version valid on the date, distinct persons (basis
 -- headcount) or the summed FTE of the active placements, rounded to 6 decimals (basis fte_4m_avg),

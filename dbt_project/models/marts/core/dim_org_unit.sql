@@ -1,4 +1,4 @@
--- The org hierarchy with each unit's workplace, level and path (DOMAIN.md §5.1, E5, E6).
+-- The org hierarchy with each unit's workplace, level and path (docs/domain.md §5.1, E5, E6).
 with org_units as (
     select * from {{ ref('int_org_units') }}
 ),

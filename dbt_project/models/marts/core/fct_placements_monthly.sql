@@ -1,4 +1,4 @@
--- Placements per month of the reporting window (DOMAIN.md §5.2, E11). Grain: month_end ×
+-- Placements per month of the reporting window (docs/domain.md §5.2, E11). Grain: month_end ×
 -- org_unit_id × scheme × benefit_group (a null benefit_group is its own group).
 with placements as (
     select * from {{ ref('int_placements') }}

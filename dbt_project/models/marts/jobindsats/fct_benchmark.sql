@@ -1,4 +1,4 @@
--- Each municipality against the others and against Hele landet (DOMAIN.md §5.7, E21), per
+-- Each municipality against the others and against Hele landet (docs/domain.md §5.7, E21), per
 -- table × measure × period × dimension combination. RAR areas are not ranked.
 with facts as (
     select * from {{ ref('fct_jobindsats') }}

@@ -1,4 +1,4 @@
--- jobindsats.dk facts (DOMAIN.md §5.7): one row per table × measure × area × period × dimensions.
+-- jobindsats.dk facts (docs/domain.md §5.7): one row per table × measure × area × period × dimensions.
 -- Ingest already normalised the extracts and let the later extract win per cell (E20); here
 -- only periods that start after as_of are left out (nothing after as_of is observed, E4).
 with facts as (

@@ -1,4 +1,4 @@
--- Placements that broke a quota rule when they started (DOMAIN.md §5.3): one row per placement
+-- Placements that broke a quota rule when they started (docs/domain.md §5.3): one row per placement
 -- and breach type, judged on the placement's start_date s with the placement itself counted.
 -- Judged: local-quota schemes, start in the reporting window, unit with a workplace.
 with

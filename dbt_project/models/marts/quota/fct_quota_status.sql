@@ -1,4 +1,4 @@
--- Quota status per workplace and month of the reporting window (DOMAIN.md §5.3), evaluated on
+-- Quota status per workplace and month of the reporting window (docs/domain.md §5.3), evaluated on
 -- d = month_end (= as_of in as_of's month).
 with
 

@@ -1,4 +1,4 @@
--- Dual sickness statistics (DOMAIN.md §5.4): org unit (incl. its subtree) × period × staff group.
+-- Dual sickness statistics (docs/domain.md §5.4): org unit (incl. its subtree) × period × staff group.
 -- Additive measures are summed per own unit first and then rolled up the hierarchy; persons are
 -- counted distinctly per subtree. Row existence: E13.
 with build as (
@@ -294,7 +294,7 @@ measured as (
     where combined.persons > 0 or combined.absence_hours > 0 or combined.spells_ended > 0
 ),
 
--- The columns of DOMAIN.md §5.4 in its order, then the documented extras.
+-- The columns of docs/domain.md §5.4 in its order, then the documented extras.
 final as (
     select
         org_unit_id,
