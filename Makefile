@@ -1,15 +1,26 @@
-# Rummelig — every target reads like the README. Only Python 3.11 and pip are assumed.
+# Rummelig — every target reads like the README. Only Python 3.11 is assumed (Debian's own
+# /usr/bin/python3 is enough: nothing is installed into the system Python, PEP 668).
 SHELL := /bin/bash
-UV := python3 -m uv
 VENV := .venv
 STAMP := $(VENV)/.synced
-RUN := $(UV) run --locked --no-sync
+BIN := $(VENV)/bin
+# uv: the one on PATH, else a private copy in .venv-bootstrap/ (python3 -m venv + pip there).
+BOOTSTRAP := .venv-bootstrap
+UV := $(or $(shell command -v uv 2>/dev/null),$(BOOTSTRAP)/bin/uv)
+# VERBOSE=1 shows uv's package list and make's commands.
+QUIET := $(if $(VERBOSE),,--quiet)
 
-.PHONY: setup test-apps demo test dev bench lint fmt clean
+.PHONY: setup test-apps demo docs test dev bench lint fmt clean
 
-$(STAMP): pyproject.toml uv.lock
-	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --locked --compile-bytecode
+$(BOOTSTRAP)/bin/uv:
+	@echo "uv findes ikke på PATH: installerer den i $(BOOTSTRAP)/ (systemets Python røres ikke)"
+	@python3 -m venv $(BOOTSTRAP) || { echo "Fejl: 'python3 -m venv' virker ikke (Debian: apt-get install python3-venv)" >&2; exit 1; }
+	@$(BOOTSTRAP)/bin/python -m pip install $(QUIET) --disable-pip-version-check uv
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@echo "Installerer det låste Python-miljø i $(VENV)/ med uv …"
+	@start=$$(date +%s); $(UV) sync --locked --compile-bytecode --python 3.11 $(QUIET) && \
+	  echo "Miljøet er klar ($$(( $$(date +%s) - start )) s)."
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -26,30 +37,34 @@ test-apps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Mangler$$missing: de tests springes over (apt-get install$$missing)"; fi; fi
 
-## demo: synthetic Horsens → DuckDB warehouse → reports in out/
+## demo: synthetic Horsens → DuckDB data warehouse → reports in out/
 demo: $(STAMP)
-	$(RUN) rummelig demo --out out
+	@$(BIN)/rummelig demo --out out
+
+## docs: the static dbt docs site (every model and column) in out/docs/index.html
+docs: $(STAMP)
+	@$(BIN)/rummelig docs --out out/docs --database out/rummelig.duckdb
 
 ## test: the whole test suite (unit, dbt, Dagster, GX, reports, end-to-end)
 test: $(STAMP) test-apps
-	$(RUN) ruff check .
-	$(RUN) pytest -n 2 --dist loadgroup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2 --dist loadgroup
 
-## dev: the Dagster UI on http://127.0.0.1:3000 over the demo landing folder
+## dev: the Dagster UI on http://127.0.0.1:3000 over the demo warehouse and its history
 dev: $(STAMP)
-	$(RUN) rummelig dev
+	@$(BIN)/rummelig dev --out out
 
 ## bench: timings at larger scale (not part of make test)
 bench: $(STAMP)
-	$(RUN) python -m tests.bench.run_bench
+	$(BIN)/python -m tests.bench.run_bench
 
 lint: $(STAMP)
-	$(RUN) ruff check .
-	$(RUN) ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 fmt: $(STAMP)
-	$(RUN) ruff format .
-	$(RUN) ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 clean:
 	rm -rf out dbt_project/target dbt_project/logs .pytest_cache

@@ -1,11 +1,15 @@
-"""One build of the warehouse through Dagster: ingest → dbt → checks, and its summary.
+"""One build of the warehouse through Dagster: ingest → dbt → checks (→ reports), its summary.
 
 Used by `rummelig build`/`demo` and by the tests' `demo_warehouse` fixture, so the tests exercise
-the very path a user runs.
+the very path a user runs. Every build is a run of the `build_all` job on the warehouse's own
+persistent Dagster instance (orchestration/warehouse.py), so `rummelig dev` shows it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,23 +20,46 @@ import duckdb
 
 from ingest.landing import load_notes
 from ingest.raw_schema import REGISTER_TABLES
+from orchestration.text import number, seconds, stamp
 
 
 class BuildError(RuntimeError):
-    """A problem the user can fix (missing folder, bad date); shown as one line."""
+    """A problem the user can fix (missing folder, bad date, bad landing folder): one line."""
 
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    asset: str
-    name: str
+    asset: str  # "marts/fct_sickness"
+    name: str  # the suite's or dbt test's name
     passed: bool
     blocking: bool
     kind: str  # gx | dbt
+    description: str = ""  # the GX suite's Danish description
 
     @property
     def label(self) -> str:
         return f"{self.asset}/{self.name}"
+
+    @property
+    def reader_label(self) -> str:
+        """What a user reads: the suite's Danish description and its table, or for a dbt data
+        test the table and the test's name (its identifier in the dbt docs)."""
+        table = self.asset.replace("/", ".")
+        if self.description:
+            return f"{self.description.removesuffix('.')} (tabel {table})"
+        return f"dbt-datatest {self.name} (tabel {table})"
+
+
+@dataclass(frozen=True)
+class WarehouseFacts:
+    """What the summary tells about the warehouse, read when the build ends."""
+
+    register_rows: dict[str, int]  # raw table → rows
+    rejected_rows: int  # rows not loaded (quarantine, severity error)
+    warnings: int  # quarantine warnings (the row was loaded)
+    failed_files: int
+    unmatched: int | None  # HR ↔ placements reconciliation rows (None: mart not built)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # ingest's (kind, note)
 
 
 @dataclass
@@ -44,6 +71,9 @@ class BuildOutcome:
     checks: list[CheckOutcome] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    reports: dict[str, list[str]] = field(default_factory=dict)  # report name → files written
+    run_id: str = ""
+    facts: WarehouseFacts | None = None  # None: no warehouse was written
 
     @property
     def failed_checks(self) -> list[CheckOutcome]:
@@ -56,37 +86,56 @@ class BuildOutcome:
     def failure_message(self) -> str:
         """One clear line saying why the build failed."""
         if self.blocking_failures:
-            labels = [c.label for c in self.blocking_failures]
-            names = ", ".join(labels[:3]) + (
+            labels = [c.reader_label for c in self.blocking_failures]
+            names = "; ".join(labels[:3]) + (
                 f" og {len(labels) - 3} flere" if len(labels) > 3 else ""
             )
-            return f"Bygget stoppede: blokerende kontrol fejlede ({names})."
+            return f"Bygget stoppede, fordi en blokerende kontrol fejlede: {names}."
         if self.errors:
-            return "Bygget fejlede: " + self.errors[0].splitlines()[0]
+            return "Bygget fejlede i " + self.errors[0].splitlines()[0]
         return "Bygget fejlede: " + (", ".join(self.failed_steps) or "ukendt årsag")
 
 
-def _root_message(error) -> str:
-    """The innermost error's message: Dagster wraps the op's own exception."""
+def _root_error(error):
+    """The innermost error: Dagster wraps the op's own exception."""
     while error is not None and error.cause is not None:
         error = error.cause
-    return "" if error is None else error.message.strip()
+    return error
 
 
-def _check_outcomes(result, gx_names: set[str]) -> list[CheckOutcome]:
-    outcomes = []
-    for evaluation in result.get_asset_check_evaluations():
-        blocking = evaluation.severity.value == "ERROR"
-        outcomes.append(
-            CheckOutcome(
-                asset=evaluation.asset_key.to_user_string(),
-                name=evaluation.check_name,
-                passed=evaluation.passed,
-                blocking=blocking,
-                kind="gx" if evaluation.check_name in gx_names else "dbt",
-            )
+def _step_message(step_key: str, error) -> str:
+    message = "" if error is None else error.message.strip()
+    if error is not None:  # "ingest.errors.IngestError: …" → "…"
+        message = re.sub(rf"^[\w.]*\b{re.escape(error.cls_name)}: ", "", message)
+    where = {"ingest_landing": "indlæsningen", "dbt_models": "dbt"}.get(step_key)
+    if where is None and step_key.startswith("reports__"):
+        where = f"rapporten {step_key.removeprefix('reports__')}"
+    return f"{where or step_key}: {message}" if message else (where or step_key)
+
+
+def _check_outcomes(result, descriptions: dict[str, str]) -> list[CheckOutcome]:
+    outcomes = [
+        CheckOutcome(
+            asset=evaluation.asset_key.to_user_string(),
+            name=evaluation.check_name,
+            passed=evaluation.passed,
+            blocking=evaluation.severity.value == "ERROR",
+            kind="gx" if evaluation.check_name in descriptions else "dbt",
+            description=descriptions.get(evaluation.check_name, ""),
         )
+        for evaluation in result.get_asset_check_evaluations()
+    ]
     return sorted(outcomes, key=lambda c: (c.passed, c.label))
+
+
+def _reports_written(result) -> dict[str, list[str]]:
+    written = {}
+    for event in result.get_asset_materialization_events():
+        key = event.asset_key.path
+        if key[0] == "reports":
+            files = event.materialization.metadata["files"].value
+            written[key[1]] = [Path(f).name for f in files]
+    return written
 
 
 def _check_rules(rules_file: Path) -> None:
@@ -105,58 +154,128 @@ def run_build(
     *,
     as_of: date,
     config_path: Path | None = None,
+    reports_dir: Path | None = None,
     echo: Callable[[str], None] | None = print,
 ) -> BuildOutcome:
-    """Materialise the whole asset graph with its checks on `database`, in this process."""
-    input_dir = Path(input_dir)
+    """Materialise the asset graph with its checks on `database` (reports too when
+    `reports_dir` is given), as one run on the warehouse's Dagster instance, in this process.
+
+    Raises BuildError for what the user must fix (a missing folder, a landing folder ingest
+    refuses): nothing is left behind then.
+    """
+    started = time.monotonic()
+    input_dir = Path(input_dir).expanduser().resolve()
     if not input_dir.is_dir():
         raise BuildError(f"Inputmappen {input_dir} findes ikke.")
     if config_path is not None and not Path(config_path).is_file():
         raise BuildError(f"Konfigurationsfilen {config_path} findes ikke.")
     _check_rules(Path(config_path) if config_path else input_dir / "config" / "rules.yml")
-    started = time.time()
-    if echo:
-        echo("[   0.0 s] dbt-manifest til Dagster (dbt parse hvis projektet er ændret)")
-    from orchestration.manifest import ensure_manifest
 
-    ensure_manifest()
-    from dagster import DagsterInstance
+    from orchestration.project import prepare_manifest
+    from orchestration.warehouse import dagster_instance, dbt_target_path, open_for_build
+
+    with open_for_build(database) as warehouse:
+        database = warehouse.database
+        if echo and not _manifest_current():
+            echo(f"{stamp(time.monotonic() - started)} Forbereder dbt-projektet (dbt parse) …")
+        prepare_manifest(as_of=as_of, database=database, target_path=dbt_target_path(database))
+        outcome = _execute(
+            input_dir,
+            database,
+            as_of=as_of,
+            config_path=config_path,
+            reports_dir=reports_dir,
+            echo=echo,
+            started=started,
+            instance=dagster_instance(database),
+        )
+        warehouse.succeeded = outcome.success
+        if database.exists():
+            with contextlib.suppress(duckdb.Error):  # a half-written file has no facts
+                outcome.facts = read_facts(database)
+        user_error = _user_error(outcome)
+    if user_error:
+        raise BuildError(user_error)
+    return outcome
+
+
+def _manifest_current() -> bool:
+    from orchestration.project import manifest_is_current
+
+    return manifest_is_current()
+
+
+def _user_error(outcome: BuildOutcome) -> str | None:
+    """A build the landing folder stopped (ingest refused it): the user's to fix."""
+    if outcome.failed_steps == ["ingest_landing"] and outcome.errors:
+        reason = outcome.errors[0].removeprefix("indlæsningen: ")
+        return f"Landing-mappen kunne ikke indlæses: {reason}"
+    return None
+
+
+def _execute(
+    input_dir: Path,
+    database: Path,
+    *,
+    as_of: date,
+    config_path: Path | None,
+    reports_dir: Path | None,
+    echo: Callable[[str], None] | None,
+    started: float,
+    instance,
+) -> BuildOutcome:
+    from dagster import AssetSelection
 
     from expectations.suites import all_suites
-    from orchestration.definitions import build_definitions
-    from orchestration.progress import progress_logger, silent_logger
-    from orchestration.resources import WarehouseResource
+    from orchestration.definitions import REPORT_KEYS, build_definitions
+    from orchestration.progress import Totals, progress_logger, silent_logger
+    from orchestration.resources import build_resources
 
-    warehouse = WarehouseResource(
-        database=str(database),
-        input_dir=str(input_dir),
-        as_of=as_of.isoformat(),
-        config_path=str(config_path) if config_path else "",
-        echo_dbt_logs=False,
+    suites = {s.name: s.description for s in all_suites()}
+    resources = build_resources(
+        database, input_dir, as_of=as_of, rules_file=config_path, reports_dir=reports_dir
     )
-    logger = progress_logger if echo else silent_logger
-    defs = build_definitions(warehouse, loggers={"progress": logger})
+    from orchestration.assets.dbt import dbt_models
+
+    totals = Totals(
+        dbt_nodes=len(dbt_models.keys),
+        dbt_tests=len(list(dbt_models.check_specs)),
+        gx_checks=frozenset(suites),
+    )
+    logger = progress_logger(echo, totals, started) if echo else silent_logger
+    defs = build_definitions(resources, loggers={"progress": logger})
     job = defs.resolve_job_def("build_all")
-    gx_names = sorted(s.name for s in all_suites())
-    logger_config = {"progress": {"config": {"verbose_checks": gx_names, "started": started}}}
-    if not echo:
-        logger_config = {"progress": {}}
-    with DagsterInstance.ephemeral() as instance:
+    selection = (
+        AssetSelection.all()
+        if reports_dir
+        else AssetSelection.all() - AssetSelection.assets(*REPORT_KEYS)
+    )
+    keys = selection.resolve(defs.resolve_asset_graph())
+    # dagster-dbt echoes every dbt log line on stdout: the progress lines say what matters.
+    with contextlib.redirect_stdout(io.StringIO()):
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": logger_config}
+            instance=instance,
+            asset_selection=list(keys),
+            raise_on_error=False,
+            run_config={"loggers": {"progress": {}}},  # ours only, not Dagster's console logger
+            tags={"rummelig/trigger": "cli", "rummelig/as_of": as_of.isoformat()},
         )
-        failures = result.get_step_failure_events()
-        outcome = BuildOutcome(
-            database=Path(database),
-            as_of=as_of,
-            success=result.success,
-            seconds=time.time() - started,
-            checks=_check_outcomes(result, set(gx_names)),
-            failed_steps=[e.step_key for e in failures],
-            errors=[
-                _root_message(e.step_failure_data.error) for e in failures if e.step_failure_data
-            ],
-        )
+    failures = result.get_step_failure_events()
+    outcome = BuildOutcome(
+        database=database,
+        as_of=as_of,
+        success=result.success,
+        seconds=time.monotonic() - started,
+        checks=_check_outcomes(result, suites),
+        failed_steps=[e.step_key for e in failures],
+        errors=[
+            _step_message(e.step_key, _root_error(e.step_failure_data.error))
+            for e in failures
+            if e.step_failure_data
+        ],
+        reports=_reports_written(result),
+        run_id=result.run_id,
+    )
     if outcome.blocking_failures:
         outcome.success = False
     return outcome
@@ -167,49 +286,70 @@ def _table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> b
     return conn.execute(sql, [schema, table]).fetchone()[0] > 0
 
 
-def summary_lines(outcome: BuildOutcome) -> list[str]:
-    """The short build summary a user reads (Danish)."""
-    lines = [f"Resumé (as_of {outcome.as_of.isoformat()}, {outcome.seconds:.0f} s):"]
-    if not outcome.database.exists():
-        return [*lines, "  (ingen database skrevet)"]
-    with duckdb.connect(str(outcome.database), read_only=True) as conn:
-        counts = []
-        for table in [*REGISTER_TABLES, "jobindsats"]:
-            if _table_exists(conn, "raw", table):
-                n = conn.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]
-                counts.append(f"{table} {n}")
-        lines.append("  Rækker pr. register: " + ", ".join(counts))
+def read_facts(database: Path) -> WarehouseFacts:
+    with duckdb.connect(str(database), read_only=True) as conn:
+        rows = {
+            table: conn.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]
+            for table in [*REGISTER_TABLES, "jobindsats"]
+            if _table_exists(conn, "raw", table)
+        }
+        rejected = warnings = failed = 0
         if _table_exists(conn, "audit", "quarantine"):
-            errors, warnings = conn.execute(
-                "SELECT count(*) FILTER (severity = 'error'),"
+            rejected, warnings = conn.execute(
+                "SELECT count(DISTINCT (file_name, row_number)) FILTER (severity = 'error'),"
                 " count(*) FILTER (severity = 'warning') FROM audit.quarantine"
             ).fetchone()
-            lines.append(
-                f"  Karantæne: {errors} fejl (række afvist), {warnings} advarsler (række indlæst)"
-            )
         if _table_exists(conn, "audit", "load_log"):
             failed = conn.execute(
-                "SELECT count(*) FROM (SELECT DISTINCT file_name FROM audit.load_log"
-                " WHERE status = 'failed')"
+                "SELECT count(DISTINCT file_name) FROM audit.load_log WHERE status = 'failed'"
             ).fetchone()[0]
-            if failed:
-                lines.append(f"  Filer der ikke kunne læses: {failed} (se audit.load_log)")
-        for kind, note in load_notes(conn):
-            lines.append(f"  {kind.capitalize()}: {note}")
+        unmatched = None
         if _table_exists(conn, "marts", "fct_inclusion_reconciliation"):
-            n = conn.execute("SELECT count(*) FROM marts.fct_inclusion_reconciliation").fetchone()[
-                0
-            ]
-            lines.append(f"  Afstemning HR ↔ placeringer: {n} uafstemte poster")
+            unmatched = conn.execute(
+                "SELECT count(*) FROM marts.fct_inclusion_reconciliation"
+            ).fetchone()[0]
+        notes = load_notes(conn)
+    return WarehouseFacts(rows, rejected, warnings, failed, unmatched, notes)
+
+
+def summary_lines(outcome: BuildOutcome, *, demo: bool = False) -> list[str]:
+    """The short build summary a user reads (Danish; `demo` names the planted defects)."""
+    lines = [f"Resumé (as_of {outcome.as_of.isoformat()}, bygget på {seconds(outcome.seconds)}):"]
+    facts = outcome.facts
+    if facts is None:
+        lines.append("  Intet datavarehus er skrevet (et mislykket byg efterlader ingen fil).")
+    else:
+        counts = ", ".join(f"{table} {number(n)}" for table, n in facts.register_rows.items())
+        lines.append(f"  Rækker pr. register: {counts}")
+        lines.append(
+            f"  Karantæne: {number(facts.rejected_rows)} rækker afvist (fejl),"
+            f" {number(facts.warnings)} advarsler om rækker, der blev indlæst"
+            " (se audit.quarantine)"
+        )
+        if facts.failed_files:
+            lines.append(
+                f"  Filer der ikke kunne læses: {number(facts.failed_files)} (se audit.load_log)"
+            )
+        if facts.unmatched is not None:
+            lines.append(
+                f"  Afstemning HR ↔ placeringer: {number(facts.unmatched)} uafstemte poster"
+            )
     gx = [c for c in outcome.checks if c.kind == "gx"]
     dbt = [c for c in outcome.checks if c.kind == "dbt"]
     lines.append(
-        f"  Kontroller: GX {sum(c.passed for c in gx)}/{len(gx)} ok,"
-        f" dbt-tests {sum(c.passed for c in dbt)}/{len(dbt)} ok"
+        f"  Kontroller: {number(sum(c.passed for c in gx))} af {number(len(gx))} GX-kontroller"
+        f" godkendt, {number(sum(c.passed for c in dbt))} af {number(len(dbt))}"
+        " dbt-datatests bestået"
     )
     for check in outcome.failed_checks:
-        level = "BLOKERENDE" if check.blocking else "advarsel"
-        lines.append(f"  Fejlet kontrol ({check.kind}, {level}): {check.label}")
-    if outcome.failed_steps:
-        lines.append("  Fejlede trin: " + ", ".join(outcome.failed_steps))
+        level = "BLOKERENDE fejl" if check.blocking else "Advarsel"
+        lines.append(f"  {level}: {check.reader_label}")
+    if demo and facts and (facts.rejected_rows or facts.warnings or facts.unmatched):
+        lines.append(
+            "  Demo-dataene har bevidst indlagte fejl, så karantænen og afstemningen kan ses i"
+            " brug: de afviste rækker, advarslerne og de uafstemte poster ovenfor er dem"
+            " (listet i landing-mappens README)."
+        )
+    for error in outcome.errors:
+        lines.append(f"  Fejl i {error}")
     return lines

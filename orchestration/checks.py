@@ -15,9 +15,10 @@ from dagster import (
     MetadataValue,
     asset_check,
 )
+from dagster_duckdb import DuckDBResource
 
 from expectations.core import Suite, SuiteResult
-from orchestration.resources import WarehouseResource
+from orchestration.resources import connect
 
 
 def check_metadata(result: SuiteResult) -> dict:
@@ -46,10 +47,10 @@ def _suite_check(suite: Suite) -> AssetChecksDefinition:
         description=suite.description or None,
         blocking=suite.blocking,
     )
-    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+    def _check(context: AssetCheckExecutionContext, warehouse: DuckDBResource):
         from expectations.core import validate
 
-        with warehouse.connect() as conn:
+        with connect(warehouse) as conn:
             result = validate(conn, suite)
         if not result.success:
             context.log.warning(result.summary())

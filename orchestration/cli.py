@@ -16,6 +16,7 @@ import click
 
 from orchestration.cli_danish import DanishGroup
 from orchestration.cli_report import ReportCommand
+from orchestration.text import number, seconds
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_DIR / "out"
@@ -46,10 +47,6 @@ class IsoDate(click.ParamType):
 ISO_DATE = IsoDate()
 
 
-def _echo(line: str) -> None:
-    click.echo(line)
-
-
 def _synth(out: Path, *, seed: int, employees: int, start: date | None, as_of: date) -> None:
     try:
         from synthetic.generate import generate_landing
@@ -62,26 +59,52 @@ def _synth(out: Path, *, seed: int, employees: int, start: date | None, as_of: d
         raise UserError(str(exc)) from exc
     total = sum(written.values()) if isinstance(written, dict) else 0
     click.echo(
-        f"Syntetisk landing-mappe skrevet til {out} ({len(written or {})} filer, "
-        f"{total} rækker, {time.monotonic() - started:.1f} s)"
+        f"Syntetisk landing-mappe skrevet til {out} ({number(len(written or {}))} filer, "
+        f"{number(total)} rækker, {seconds(time.monotonic() - started)})"
     )
 
 
-def _build(input_dir: Path, database: Path, *, as_of: date, config: Path | None) -> None:
+def _build(
+    input_dir: Path,
+    database: Path,
+    *,
+    as_of: date,
+    config: Path | None,
+    reports_dir: Path | None = None,
+    demo: bool = False,
+):
+    """Run one build with progress lines and the summary; exit 1 when it failed."""
     from ingest.errors import IngestError
     from orchestration.build import BuildError, run_build, summary_lines
-    from orchestration.manifest import ManifestError
+    from orchestration.project import DbtPrepareError
 
-    click.echo(f"Bygger {database} fra {input_dir} (as_of {as_of.isoformat()})")
+    database = database.expanduser().resolve()
+    stdout = sys.stdout  # the progress lines' stream (the build mutes dbt's own stdout echo)
+
+    def echo(line: str) -> None:
+        click.echo(line, file=stdout)
+
+    click.echo(f"Bygger datavarehuset {database} fra {input_dir} (as_of {as_of.isoformat()})")
     try:
-        outcome = run_build(input_dir, database, as_of=as_of, config_path=config, echo=_echo)
-    except (BuildError, IngestError, ManifestError) as exc:
+        outcome = run_build(
+            input_dir,
+            database,
+            as_of=as_of,
+            config_path=config,
+            reports_dir=reports_dir,
+            echo=echo,
+        )
+    except (BuildError, IngestError) as exc:
         raise UserError(str(exc).strip().splitlines()[0]) from exc
-    for line in summary_lines(outcome):
+    except DbtPrepareError as exc:  # the dbt project itself is broken: not the user's input
+        click.echo(f"Fejl: {str(exc).strip().splitlines()[0]}", err=True)
+        sys.exit(1)
+    for line in summary_lines(outcome, demo=demo):
         click.echo(line)
     if not outcome.success:
         click.echo(f"Fejl: {outcome.failure_message()}", err=True)
         sys.exit(1)
+    return outcome
 
 
 def _report_options(args: list[str]) -> dict[str, str | bool]:
@@ -155,7 +178,7 @@ def synth(out: Path, seed: int, employees: int, start: date | None, as_of: date 
     _synth(out, seed=seed, employees=employees, start=start, as_of=as_of or date.today())
 
 
-@cli.command(help="Indlæs en landing-mappe og byg varehuset (ingest → dbt → kontroller).")
+@cli.command(help="Indlæs en landing-mappe og byg datavarehuset (ingest → dbt → kontroller).")
 @click.option("--input", "input_dir", type=click.Path(path_type=Path), required=True)
 @click.option("--database", type=click.Path(path_type=Path), required=True)
 @click.option("--as-of", "as_of", type=ISO_DATE, default=None, help=DEMO_AS_OF_HELP)
@@ -186,7 +209,7 @@ def report(ctx: click.Context, name: str, database: Path, period: str, out: Path
         click.echo(f"Skrev {path}")
 
 
-@cli.command(help="Syntetisk kommune → varehus → alle rapporter for as_of-året, i --out.")
+@cli.command(help="Syntetisk kommune → datavarehus → alle rapporter for as_of-året, i --out.")
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
 @click.option("--employees", type=int, default=3000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
@@ -197,49 +220,75 @@ def demo(out: Path, employees: int, seed: int, as_of: date | None) -> None:
     out = out.resolve()  # print absolute paths: the user asked where everything is
     landing, database, reports_dir = out / "landing", out / "rummelig.duckdb", out / "reports"
     _synth(landing, seed=seed, employees=employees, start=None, as_of=as_of)
-    _build(landing, database, as_of=as_of, config=None)
-    from reports.registry import all_reports
+    outcome = _build(
+        landing, database, as_of=as_of, config=None, reports_dir=reports_dir, demo=True
+    )
+    from orchestration.warehouse import dagster_home
 
-    written: list[Path] = []
-    for name in sorted(all_reports()):
-        try:
-            paths = _report(name, database, period=str(as_of.year), out=reports_dir, options={})
-        except UserError as exc:  # one report that cannot run must not hide the others
-            click.echo(f"Rapport {name} sprunget over: {exc.format_message()}", err=True)
-            continue
-        written += paths
-        click.echo(f"Rapport {name}: " + ", ".join(p.name for p in paths))
-    click.echo(f"Færdig på {time.monotonic() - started:.0f} s.")
-    click.echo(f"  Landing-mappe: {landing}")
-    click.echo(f"  Varehus:       {database}")
-    click.echo(f"  Rapporter:     {reports_dir} ({len(written)} filer)")
+    written = sum(len(files) for files in outcome.reports.values())
+    click.echo(
+        f"Færdig på {seconds(time.monotonic() - started)} i alt"
+        f" (heraf bygget {seconds(outcome.seconds)})."
+    )
+    click.echo(f"  Landing-mappe:    {landing}")
+    click.echo(f"  Datavarehus:      {database}")
+    click.echo(f"  Rapporter:        {reports_dir} ({number(written)} filer)")
+    click.echo(f"  Dagster-historik: {dagster_home(database)} (se den med: make dev)")
+    docs = out / "docs" / "index.html"
+    if docs.exists():
+        click.echo(f"  dbt-dokumentation: {docs}")
+    else:
+        click.echo("  dbt-dokumentation: make docs skriver den til out/docs/index.html")
 
 
-@cli.command(help="Åbn Dagster-UI'et (dagster dev) over demo-landing-mappen.")
+@cli.command(help="Åbn Dagster-UI'et (dagster dev) over demo-datavarehuset og dets historik.")
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
 @click.option("--port", type=int, default=3000, show_default=True)
 def dev(out: Path, port: int) -> None:
     out = out.resolve()
-    landing = out / "landing"
+    landing, database = out / "landing", out / "rummelig.duckdb"
     if not landing.is_dir():
         click.echo(f"{landing} findes ikke: skriver en syntetisk kommune først.")
         _synth(landing, seed=1, employees=3000, start=None, as_of=date.today())
-    from orchestration.manifest import ensure_manifest
+    from orchestration.project import prepare_manifest
+    from orchestration.warehouse import dbt_target_path, ensure_dagster_home
 
-    ensure_manifest()
-    dagster_home = out / ".dagster_home"
-    dagster_home.mkdir(parents=True, exist_ok=True)
+    prepare_manifest(as_of=date.today(), database=database, target_path=dbt_target_path(database))
+    home = ensure_dagster_home(database)
     env = {
         **os.environ,
-        "DAGSTER_HOME": str(dagster_home),
+        "DAGSTER_HOME": str(home),
         "RUMMELIG_INPUT": str(landing),
-        "RUMMELIG_DATABASE": str(out / "rummelig.duckdb"),
+        "RUMMELIG_DATABASE": str(database),
+        "RUMMELIG_REPORTS": str(out / "reports"),
     }
     dagster = Path(sys.executable).parent / "dagster"
     args = [str(dagster), "dev", "-m", "orchestration.definitions", "-p", str(port)]
-    click.echo(f"Dagster på http://127.0.0.1:{port} (DAGSTER_HOME={dagster_home})")
+    click.echo(f"Dagster på http://127.0.0.1:{port} (datavarehusets historik: {home})")
     os.chdir(REPO_DIR)
     os.execvpe(args[0], args, env)
+
+
+@cli.command(help="Skriv dbt's dokumentation (alle modeller og kolonner) som én HTML-fil.")
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=DEFAULT_OUT / "docs", show_default=True
+)
+@click.option(
+    "--database",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT / "rummelig.duckdb",
+    show_default=True,
+    help="Et bygget datavarehus giver kolonnetyper og rækketal med (valgfrit).",
+)
+def docs(out: Path, database: Path) -> None:
+    from orchestration.docs import write_docs
+
+    started = time.monotonic()
+    try:
+        index = write_docs(out.resolve(), database.resolve())
+    except RuntimeError as exc:
+        raise UserError(str(exc).strip().splitlines()[0]) from exc
+    click.echo(f"dbt-dokumentationen er skrevet: {index} ({seconds(time.monotonic() - started)})")
 
 
 if __name__ == "__main__":

@@ -1,26 +1,28 @@
-"""The Dagster definitions: raw ingest, every dbt node, GX checks, the daily schedule, the sensor.
+"""The Dagster definitions: raw ingest, every dbt node, GX checks, the reports, the daily schedule
+and the jobindsats sensor.
 
-`defs` (for `dagster dev`) takes its settings from the environment; the CLI calls
-`build_definitions(...)` with explicit resources. Importing this module reads the dbt manifest:
-run `python -m orchestration.manifest` (the CLI and tests/conftest.py do) first.
+`defs` (for `dagster dev`, i.e. `rummelig dev`) takes its settings from the environment
+(orchestration/resources.py); the build runner calls `build_definitions(resources)` with explicit
+ones. Importing this module reads the dbt manifest: orchestration.project.prepare_manifest (the
+CLI and tests/conftest.py call it) or `dagster dev` (prepare_if_dev) writes it first.
 """
 
 from __future__ import annotations
 
-import os
-
-from dagster import Definitions, EnvVar, in_process_executor
+from dagster import Definitions, in_process_executor
 
 from expectations.suites import all_suites
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.raw import RAW_KEYS, ingest_landing
+from orchestration.assets.reports import REPORT_ASSETS
 from orchestration.checks import suite_checks
-from orchestration.resources import WarehouseResource, dbt_resource
+from orchestration.resources import resources_from_env
 from orchestration.schedules import build_all_job, daily_build_schedule
 from orchestration.sensors import jobindsats_asset_keys, make_jobindsats_sensor
 
-ASSETS = [ingest_landing, dbt_models]
+ASSETS = [ingest_landing, dbt_models, *REPORT_ASSETS]
 ASSET_KEYS = {*RAW_KEYS, *dbt_models.keys}
+REPORT_KEYS = {key for report in REPORT_ASSETS for key in report.keys}
 
 
 def _sensors() -> list:
@@ -29,25 +31,14 @@ def _sensors() -> list:
     return [make_jobindsats_sensor(build_all_job, asset_selection=keys)]
 
 
-def warehouse_from_env() -> WarehouseResource:
-    return WarehouseResource(
-        database=EnvVar("RUMMELIG_DATABASE"),
-        input_dir=EnvVar("RUMMELIG_INPUT"),
-        as_of=os.environ.get("RUMMELIG_AS_OF", ""),
-        config_path=os.environ.get("RUMMELIG_CONFIG", ""),
-    )
-
-
-def build_definitions(
-    warehouse: WarehouseResource | None = None, loggers: dict | None = None
-) -> Definitions:
+def build_definitions(resources: dict | None = None, loggers: dict | None = None) -> Definitions:
     return Definitions(
         assets=ASSETS,
         asset_checks=suite_checks(all_suites(), ASSET_KEYS),
         jobs=[build_all_job],
         schedules=[daily_build_schedule],
         sensors=_sensors(),
-        resources={"warehouse": warehouse or warehouse_from_env(), "dbt": dbt_resource()},
+        resources=resources or resources_from_env(),
         executor=in_process_executor,  # one writer on the DuckDB file at a time
         loggers=loggers,
     )

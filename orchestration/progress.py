@@ -1,4 +1,10 @@
-"""A Dagster logger that prints one line per step, asset and check, with elapsed seconds.
+"""The build's console progress: one line per step, in Danish, with seconds since the start.
+
+Steps: the ingest (with ingest's own per-file lines), the GX checks of a phase (one line: how
+many passed), dbt (a start line, a line every `PROGRESS_EVERY` seconds with models and tests
+done, a closing line), the reports (one line each). While a step is silent for `PROGRESS_EVERY`
+seconds a heartbeat line says it is still working (a national-size dbt model runs for minutes).
+Failures are not printed here: the build's summary and its last line (`Fejl: …`) say them once.
 
 Used by the CLI build; `dagster dev` keeps Dagster's own console logger.
 """
@@ -6,98 +12,222 @@ Used by the CLI build; `dagster dev` keeps Dagster's own console logger.
 from __future__ import annotations
 
 import logging
-import sys
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from dagster import Field, logger
+from dagster import DagsterEventType, LoggerDefinition, logger
 
-# Steps whose own log lines (per landing file) are worth printing; dbt logs a line per node.
-CHATTY_STEPS = {"ingest_landing"}
+from orchestration.text import number, seconds, stamp
 
-# dagster-dbt warns for every dbt source test (they are observations, not checks): not news.
-NOISE = ("Logging an `AssetObservation` instead of an `AssetCheckResult`",)
-
-_MESSAGES = {
-    "STEP_START": "start",
-    "STEP_SUCCESS": "færdig",
-    "STEP_FAILURE": "FEJLEDE",
-    "STEP_SKIPPED": "sprunget over",
-}
+PROGRESS_EVERY = 15.0  # seconds between progress lines of a long step
 
 
-def _event_line(event, verbose_checks: frozenset[str]) -> str | None:
-    kind = event.event_type_value
-    if kind in _MESSAGES:
-        return f"{event.step_key}: {_MESSAGES[kind]}"
-    if kind == "ASSET_MATERIALIZATION":
-        key = event.asset_key.to_user_string() if event.asset_key else "?"
-        rows = event.event_specific_data.materialization.metadata.get("rows")
-        return f"  {key}" + (f" ({rows.value} rækker)" if rows is not None else "")
-    if kind == "ASSET_CHECK_EVALUATION":
-        evaluation = event.event_specific_data
-        if evaluation.passed and evaluation.check_name not in verbose_checks:
-            return None  # ~400 passing dbt tests would drown the GX results
-        state = "ok" if evaluation.passed else "FEJL"
-        if not evaluation.passed and evaluation.severity.value == "WARN":
-            state = "advarsel"
-        return f"  kontrol {evaluation.asset_key.to_user_string()}/{evaluation.check_name}: {state}"
-    return None
+@dataclass(frozen=True)
+class Totals:
+    """What the run will do, for "20 af 43" lines: dbt models+seeds, dbt tests, GX suite names."""
+
+    dbt_nodes: int
+    dbt_tests: int
+    gx_checks: frozenset[str]
+
+
+@dataclass
+class _Checks:
+    passed: int = 0
+    warnings: int = 0
+    blocking: int = 0
+    raw: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.warnings + self.blocking
+
+
+@dataclass
+class _State:
+    step: str | None = None
+    step_started: float = 0.0
+    nodes: int = 0
+    tests: int = 0
+    tests_passed: int = 0
+    raw_rows: int = 0
+    raw_tables: int = 0
+    checks: _Checks = field(default_factory=_Checks)
+    last_line: float = 0.0
+
+
+def _step_label(step_key: str) -> str:
+    if step_key == "dbt_models":
+        return "dbt"
+    if step_key == "ingest_landing":
+        return "indlæsningen"
+    return "rapporten " + step_key.removeprefix("reports__")
 
 
 class ProgressHandler(logging.Handler):
-    def __init__(
-        self,
-        write: Callable[[str], None],
-        verbose_checks: frozenset[str] = frozenset(),
-        started: float | None = None,
-    ):
+    def __init__(self, write: Callable[[str], None], totals: Totals, started: float):
         super().__init__(logging.DEBUG)  # Dagster logs its events at DEBUG
-        self.write = write
-        self.verbose_checks = verbose_checks
-        self.started = started or time.time()
+        self._write = write
+        self.totals = totals
+        self.started = started
+        self.state = _State(last_line=time.monotonic())
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._heartbeat: threading.Thread | None = None  # started with the first step
 
+    def start_heartbeat(self) -> None:
+        if self._heartbeat is None:
+            self._heartbeat = threading.Thread(target=self._beat, daemon=True)
+            self._heartbeat.start()
+
+    # -- output -------------------------------------------------------------------------------
+    def line(self, text: str) -> None:
+        now = time.monotonic()
+        self.state.last_line = now
+        self._write(f"{stamp(now - self.started)} {text}")
+
+    def _beat(self) -> None:
+        while not self._stop.wait(1.0):
+            with self._lock:
+                state = self.state
+                now = time.monotonic()
+                if state.step and now - state.last_line >= PROGRESS_EVERY:
+                    if state.step == "dbt_models":
+                        self._dbt_progress()
+                    else:
+                        running = seconds(now - state.step_started)
+                        self.line(f"  {_step_label(state.step)} arbejder stadig ({running}) …")
+
+    def close(self) -> None:
+        self._stop.set()
+        super().close()
+
+    # -- events -------------------------------------------------------------------------------
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self._emit(record)
+            with self._lock:
+                self._emit(record)
         except Exception:  # a progress line must never break the build
             self.handleError(record)
 
     def _emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
-        if event is not None:
-            line = _event_line(event, self.verbose_checks)
-        elif record.levelno >= logging.WARNING or (
-            record.levelno >= logging.INFO and meta.get("step_key") in CHATTY_STEPS
-        ):
-            line = f"  {meta.get('orig_message') or record.getMessage()}"
+        if event is None:
+            step = meta.get("step_key") or ""
+            if record.levelno == logging.INFO and (
+                step == "ingest_landing" or step.startswith("reports__")
+            ):
+                message = meta.get("orig_message") or record.getMessage()
+                self.line(f"  {message}" if step == "ingest_landing" else message.capitalize())
+            return
+        kind = event.event_type
+        if kind == DagsterEventType.STEP_START:
+            self._step_start(event.step_key)
+        elif kind == DagsterEventType.STEP_SUCCESS:
+            self._step_success(event.step_key)
+        elif kind == DagsterEventType.ASSET_MATERIALIZATION:
+            self._materialised(event)
+        elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
+            self._check(event.event_specific_data)
+        elif kind in (DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE):
+            self._flush_checks()
+            self.state.step = None
+            self._stop.set()
+
+    def _step_start(self, step_key: str) -> None:
+        self.start_heartbeat()
+        is_check = step_key not in ("ingest_landing", "dbt_models") and not step_key.startswith(
+            "reports__"
+        )
+        if not is_check:
+            self._flush_checks()
+        state = self.state
+        state.step, state.step_started = step_key, time.monotonic()
+        if step_key == "ingest_landing":
+            self.line("Indlæser landing-mappen …")
+        elif step_key == "dbt_models":
+            self.line(
+                f"dbt bygger {number(self.totals.dbt_nodes)} modeller og kører "
+                f"{number(self.totals.dbt_tests)} datatests …"
+            )
+
+    def _step_success(self, step_key: str) -> None:
+        state = self.state
+        took = seconds(time.monotonic() - state.step_started)
+        if step_key == "ingest_landing":
+            self.line(
+                f"Indlæsning færdig: {number(state.raw_rows)} rækker i "
+                f"{number(state.raw_tables)} tabeller ({took})"
+            )
+        elif step_key == "dbt_models":
+            self.line(
+                f"dbt færdig: {number(state.nodes)} modeller bygget, "
+                f"{number(state.tests_passed)} af {number(state.tests)} datatests bestået ({took})"
+            )
+        state.step = None
+
+    def _materialised(self, event) -> None:
+        key = event.asset_key.path if event.asset_key else []
+        state = self.state
+        if key and key[0] in ("raw", "audit") and event.step_key == "ingest_landing":
+            rows = event.event_specific_data.materialization.metadata.get("rows")
+            state.raw_tables += 1
+            state.raw_rows += rows.value if rows is not None and key[0] == "raw" else 0
+        elif event.step_key == "dbt_models":
+            state.nodes += 1
+
+    def _check(self, evaluation) -> None:
+        state = self.state
+        if evaluation.check_name not in self.totals.gx_checks:  # a dbt data test
+            state.tests += 1
+            state.tests_passed += evaluation.passed
+            return
+        checks = state.checks
+        checks.raw = checks.raw or evaluation.asset_key.path[0] in ("raw", "audit")
+        if evaluation.passed:
+            checks.passed += 1
+        elif evaluation.severity.value == "WARN":
+            checks.warnings += 1
         else:
-            line = None
-        if line and any(noise in line for noise in NOISE):
-            line = None
-        if line:
-            self.write(f"[{time.time() - self.started:6.1f} s] {line}")
+            checks.blocking += 1
+
+    def _flush_checks(self) -> None:
+        checks = self.state.checks
+        if not checks.total:
+            return
+        what = "rådata" if checks.raw else "datamodellerne"
+        text = f"Kontrol af {what}: {number(checks.passed)} af {number(checks.total)} godkendt"
+        if checks.warnings:
+            text += f", {number(checks.warnings)} med advarsel"
+        if checks.blocking:
+            text += f", {number(checks.blocking)} BLOKERENDE fejl"
+        self.line(text)
+        self.state.checks = _Checks()
+
+    def _dbt_progress(self) -> None:
+        state = self.state
+        self.line(
+            f"  dbt: {number(state.nodes)} af {number(self.totals.dbt_nodes)} modeller, "
+            f"{number(state.tests)} af {number(self.totals.dbt_tests)} datatests …"
+        )
 
 
-@logger(
-    config_schema={
-        "verbose_checks": Field([str], is_required=False, default_value=[]),
-        "started": Field(float, is_required=False, default_value=0.0),  # epoch s of the build
-    },
-    description="Én linje pr. trin, asset og kontrol (beståede kun for verbose_checks).",
-)
-def progress_logger(init_context) -> logging.Logger:
-    out = sys.stdout  # taken now: the dbt step may redirect stdout while it runs
+def progress_logger(
+    write: Callable[[str], None], totals: Totals, started: float
+) -> LoggerDefinition:
+    """A Dagster logger printing the progress lines with `write`; `started` is time.monotonic()
+    at the start of the build (the lines' and the summary's clock)."""
 
-    def write(line: str) -> None:
-        print(line, file=out, flush=True)
+    @logger(description="Én linje pr. trin (dansk), med sekunder siden byggets start.")
+    def _progress(_init_context) -> logging.Logger:
+        log = logging.Logger("rummelig.progress", level=logging.DEBUG)
+        log.addHandler(ProgressHandler(write, totals, started))
+        return log
 
-    log = logging.Logger("rummelig.progress", level=logging.DEBUG)
-    verbose = frozenset(init_context.logger_config["verbose_checks"])
-    started = init_context.logger_config["started"] or None
-    log.addHandler(ProgressHandler(write, verbose, started))
-    return log
+    return _progress
 
 
 @logger(description="Ingen output (tests og indlejrede byg).")

@@ -1,41 +1,48 @@
-"""Resources, defined once: the warehouse (DuckDB file, landing folder, as_of) and dbt.
+"""Resources, defined once: the warehouse (dagster-duckdb), the landing folder with the build's
+reference date, the report folder, and dbt (orchestration/project.py).
 
-The build's settings travel as resource config, not as globals: the CLI builds the resources with
-explicit values; `dagster dev` reads them from environment variables (RUMMELIG_DATABASE,
-RUMMELIG_INPUT, RUMMELIG_AS_OF, RUMMELIG_CONFIG). dbt itself reads the database path from
-RUMMELIG_DATABASE (dbt_project/profiles.yml), so the dbt asset sets that variable from this
-resource right before it starts dbt.
+The CLI builds them with explicit values (`build_resources`); `dagster dev` reads them from the
+environment (`resources_from_env`): RUMMELIG_DATABASE, RUMMELIG_INPUT, RUMMELIG_AS_OF (optional,
+default today), RUMMELIG_CONFIG (optional rules.yml), RUMMELIG_REPORTS (optional, default
+`reports/` beside the database).
 """
 
 from __future__ import annotations
 
-import sys
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource
-from dagster_dbt import DbtCliResource
+from dagster import ConfigurableResource, EnvVar
+from dagster_duckdb import DuckDBResource
 
-from orchestration.dbt_invocation import DBT_PROJECT_DIR
+from orchestration.project import dbt_cli
 
 
-class WarehouseResource(ConfigurableResource):
-    """One DuckDB file and the landing folder it is built from. One writer at a time."""
+@contextmanager
+def connect(warehouse: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`warehouse.get_connection()`, closed also when the body raises: dagster-duckdb closes it
+    only on success, and a connection left open keeps the file from dbt and from the summary."""
+    with warehouse.get_connection() as conn:
+        try:
+            yield conn
+        finally:
+            conn.close()
 
-    database: str
-    input_dir: str
+
+class LandingResource(ConfigurableResource):
+    """The landing folder a build reads, its rules file and the build's reference date."""
+
+    folder: str
     as_of: str = ""  # ISO date; empty = today
-    config_path: str = ""  # rules.yml override; empty = <input>/config/rules.yml when present
-    echo_dbt_logs: bool = True  # dagster-dbt echoes every dbt log line; the CLI prints its own
+    rules_file: str = ""  # rules.yml override; empty = <folder>/config/rules.yml when present
 
     @property
-    def database_path(self) -> Path:
-        return Path(self.database).expanduser().resolve()
-
-    @property
-    def input_path(self) -> Path:
-        return Path(self.input_dir).expanduser().resolve()
+    def path(self) -> Path:
+        return Path(self.folder).expanduser().resolve()
 
     @property
     def as_of_date(self) -> date:
@@ -43,28 +50,45 @@ class WarehouseResource(ConfigurableResource):
 
     @property
     def rules_path(self) -> Path | None:
-        return Path(self.config_path).expanduser().resolve() if self.config_path else None
-
-    @property
-    def dbt_target_path(self) -> Path:
-        """Beside the database, as orchestration.dbt_invocation.run_dbt does (partial parsing)."""
-        return self.database_path.parent / f"{self.database_path.stem}_dbt_target"
-
-    def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-        self.database_path.parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(str(self.database_path), read_only=read_only)
+        return Path(self.rules_file).expanduser().resolve() if self.rules_file else None
 
 
-def dbt_executable() -> str:
-    """The dbt of this interpreter's environment, also when .venv/bin is not on PATH."""
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
+class ReportsResource(ConfigurableResource):
+    """Where the report assets write their HTML and XLSX files, and for which period."""
+
+    folder: str
+    period: str = ""  # 2025, 2025Q3, 2025-11; empty = the as_of year
 
 
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
-        project_dir=str(DBT_PROJECT_DIR),
-        profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=dbt_executable(),
-        global_config_flags=["--no-use-colors"],
-    )
+def build_resources(
+    database: Path,
+    landing: Path,
+    *,
+    as_of: date,
+    rules_file: Path | None = None,
+    reports_dir: Path | None = None,
+) -> dict:
+    database = Path(database).expanduser().resolve()
+    return {
+        "warehouse": DuckDBResource(database=str(database)),
+        "landing": LandingResource(
+            folder=str(landing), as_of=as_of.isoformat(), rules_file=str(rules_file or "")
+        ),
+        "reports": ReportsResource(folder=str(reports_dir or database.parent / "reports")),
+        "dbt": dbt_cli(),
+    }
+
+
+def resources_from_env() -> dict:
+    database = os.environ.get("RUMMELIG_DATABASE", "rummelig.duckdb")
+    default_reports = Path(database).expanduser().resolve().parent / "reports"
+    return {
+        "warehouse": DuckDBResource(database=EnvVar("RUMMELIG_DATABASE")),
+        "landing": LandingResource(
+            folder=EnvVar("RUMMELIG_INPUT"),
+            as_of=os.environ.get("RUMMELIG_AS_OF", ""),
+            rules_file=os.environ.get("RUMMELIG_CONFIG", ""),
+        ),
+        "reports": ReportsResource(folder=os.environ.get("RUMMELIG_REPORTS", str(default_reports))),
+        "dbt": dbt_cli(),
+    }

@@ -1,25 +1,31 @@
 """A sensor on the landing folder's `jobindsats/`: a new or changed extract starts a build.
 
 Use `make_jobindsats_sensor(job)` (orchestration/definitions.py passes the build-all job: ingest
-+ every dbt model + checks). The landing folder comes from the environment variable
-`RUMMELIG_INPUT` (as for `dagster dev`). The cursor is JSON: file name → [mtime_ns, size, sha256]
-of every extract seen. A file counts as changed only when its content (sha256) is new, so a
-`touch` or a copy of the same content does not start a build; the sha256 is only recomputed when
-mtime or size moved. Deleting an extract starts nothing: its facts stay in the warehouse.
++ every dbt model + checks). The landing folder and the warehouse come from the `landing` and
+`warehouse` resources. The cursor is JSON: file name → [mtime_ns, size, sha256] of every extract
+seen. A file counts as changed only when its content (sha256) is new, so a `touch` or a copy of
+the same content does not start a build; the sha256 is only recomputed when mtime or size moved.
+Deleting an extract starts nothing: its facts stay in the warehouse.
+
+Without a cursor (a new Dagster instance, e.g. the first `rummelig dev` after `rummelig demo`)
+the sensor starts from what the warehouse has already loaded (the sha256 values in
+audit.load_log), so opening the UI over a built warehouse starts no run. While a build holds the
+DuckDB file the sensor waits (skips the tick without moving its cursor).
 
 A run materialises `jobindsats_asset_keys(assets)` only: the ingest and what is downstream of
-raw.jobindsats (the jobindsats marts), not the whole warehouse; the checks on those assets run
-with them (Dagster's default for a run request without asset_check_keys).
+raw.jobindsats (the jobindsats marts and the benchmark report), not the whole warehouse; the
+checks on those assets run with them (Dagster's default for a run request without
+asset_check_keys).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import duckdb
 from dagster import (
     AssetKey,
     AssetsDefinition,
@@ -31,9 +37,11 @@ from dagster import (
     SkipReason,
     sensor,
 )
+from dagster_duckdb import DuckDBResource
 
 from ingest.audit import file_sha256
 from ingest.jobindsats.extracts import extract_files
+from orchestration.resources import LandingResource
 
 Fingerprint = dict[str, list]  # file name → [mtime_ns, size, sha256]
 
@@ -101,17 +109,35 @@ def parse_cursor(cursor: str | None) -> Fingerprint:
     return value if isinstance(value, dict) else {}
 
 
+def already_loaded(current: Fingerprint, database: Path) -> Fingerprint | None:
+    """The extracts of `current` whose content the warehouse has loaded (audit.load_log);
+    None while another process holds the warehouse (a build is running)."""
+    if not database.exists():
+        return {}
+    try:
+        with duckdb.connect(str(database), read_only=True) as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT sha256 FROM audit.load_log"
+                " WHERE source = 'jobindsats' AND status IN ('loaded', 'skipped')"
+            ).fetchall()
+    except duckdb.CatalogException:  # a warehouse without a load log has loaded nothing
+        return {}
+    except duckdb.IOException:
+        return None
+    loaded = {sha for (sha,) in rows}
+    return {name: seen for name, seen in current.items() if seen[2] in loaded}
+
+
 def make_jobindsats_sensor(
     job,
     *,
     asset_selection: Sequence[AssetKey] | None = None,
-    landing_dir_env: str = "RUMMELIG_INPUT",
     name: str = "jobindsats_extracts",
     minimum_interval_seconds: int = 30,
     default_status: DefaultSensorStatus = DefaultSensorStatus.RUNNING,
 ) -> SensorDefinition:
     """A sensor that requests a run of `job` (of `asset_selection` within it, when given) when
-    <$landing_dir_env>/jobindsats/ has a new or changed extract (.csv, .xlsx, .json)."""
+    <landing>/jobindsats/ has a new or changed extract (.csv, .xlsx, .json)."""
 
     @sensor(
         name=name,
@@ -121,15 +147,18 @@ def make_jobindsats_sensor(
         description="Starter et byg, når der lægges nye eller ændrede jobindsats-udtræk i "
         "landing-mappens jobindsats/.",
     )
-    def _jobindsats_sensor(context: SensorEvaluationContext):
-        landing = os.environ.get(landing_dir_env)
-        if not landing:
-            return SkipReason(f"Miljøvariablen {landing_dir_env} (landing-mappen) er ikke sat")
-        folder = jobindsats_folder(Path(landing).expanduser())
+    def _jobindsats_sensor(
+        context: SensorEvaluationContext, landing: LandingResource, warehouse: DuckDBResource
+    ):
+        folder = jobindsats_folder(landing.path)
         previous = parse_cursor(context.cursor)
         current = fingerprint(folder, previous)
+        if not context.cursor:  # start from what the warehouse has loaded
+            previous = already_loaded(current, Path(warehouse.database))
+            if previous is None:
+                return SkipReason("Datavarehuset er optaget af et byg; prøver igen senere")
         changed = changed_files(previous, current)
-        if current != previous:
+        if current != previous or not context.cursor:
             context.update_cursor(json.dumps(current, sort_keys=True))
         if not changed:
             return SkipReason(f"Ingen nye eller ændrede udtræk i {folder}")

@@ -1,8 +1,9 @@
 """Session set-up shared by every test: the dbt manifest, a pseudonym key, the demo warehouse.
 
 `@dbt_assets` reads dbt_project/target/manifest.json when orchestration.definitions is imported,
-so `dbt parse` runs in pytest_sessionstart — once, in the xdist controller (workers carry
-`workerinput` and start after the controller's hook) or in a plain run.
+so the manifest is prepared (orchestration.project.prepare_manifest, as a build does) in
+pytest_sessionstart — once, in the xdist controller (workers carry `workerinput` and start after
+the controller's hook) or in a plain run.
 
 `demo_warehouse` is session-scoped: a synthetic municipality built through the real Dagster job
 by the `rummelig demo` command. Mark every test module that uses it with
@@ -13,6 +14,7 @@ it once and runs all of those tests.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -36,12 +38,17 @@ DEMO_SEED = 7
 def pytest_sessionstart(session: pytest.Session) -> None:
     if hasattr(session.config, "workerinput"):
         return
-    from orchestration.manifest import ManifestError, ensure_manifest
+    from orchestration.project import DbtPrepareError, prepare_manifest
 
+    scratch = Path(tempfile.mkdtemp(prefix="rummelig-parse-"))
     try:
-        ensure_manifest()
-    except ManifestError as exc:  # the tests that need Dagster fail on their own, with this text
+        prepare_manifest(
+            as_of=DEMO_AS_OF, database=scratch / "parse.duckdb", target_path=scratch / "target"
+        )
+    except DbtPrepareError as exc:  # the tests that need Dagster fail on their own, with this
         warnings.warn(f"dbt parse failed, Dagster tests will fail: {exc}", stacklevel=1)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.hookimpl(trylast=True)

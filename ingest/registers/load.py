@@ -1,5 +1,5 @@
-"""Load the six registers of a landing folder (docs/domain.md §3.1–3.3): file by file into the per-file
-store (ingest/registers/file_store.py), then one set-based rebuild of raw.*
+"""Load the six registers of a landing folder (docs/domain.md §3.1–3.3): file by file into the
+per-file store (ingest/registers/file_store.py), then one set-based rebuild of raw.*
 (ingest/registers/rebuild.py), then the load log."""
 
 from __future__ import annotations
@@ -45,8 +45,10 @@ BATCH_ROWS = 1_000_000
 
 
 def fmt_count(n: int) -> str:
-    """12345 → '12 345' (Danish digit grouping for progress lines)."""
-    return f"{n:,}".replace(",", " ")
+    """12345 → '12.345' (Danish digit grouping for progress lines, Babel's da_DK)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(n, locale="da_DK")
 
 
 def _duplicate_quarantine(

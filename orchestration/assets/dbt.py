@@ -1,28 +1,25 @@
 """Every dbt node as a Dagster asset; one `dbt build` per run, on the warehouse's own file."""
 
-import contextlib
-import io
-import json
-import os
-import sys
 from datetime import date
+from pathlib import Path
 
 from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
 
-from orchestration.manifest import MANIFEST_PATH
-from orchestration.resources import WarehouseResource
+from orchestration.project import dbt_project, dbt_vars
+from orchestration.resources import LandingResource
 from orchestration.translator import RummeligTranslator
+from orchestration.warehouse import dbt_target_path
 
 
-def dbt_build_args(as_of: date) -> list[str]:
+def dbt_build_args(as_of: date, database: Path) -> list[str]:
     """`dbt build` arguments for one run (pure; dagster-dbt adds the selection).
 
     dbt unit tests check SQL logic on fixed inputs, not the data: they run in `make test`, not in
     every warehouse build (they were a third of the demo's dbt time).
     """
-    vars_ = json.dumps({"as_of": as_of.isoformat()})
-    return ["build", "--vars", vars_, "--exclude-resource-type", "unit_test"]
+    return ["build", "--vars", dbt_vars(as_of, database), "--exclude-resource-type", "unit_test"]
 
 
 def failed_nodes(run_results: dict) -> list[str]:
@@ -34,19 +31,26 @@ def failed_nodes(run_results: dict) -> list[str]:
     ]
 
 
-@dbt_assets(manifest=MANIFEST_PATH, dagster_dbt_translator=RummeligTranslator())
-def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    # profiles.yml reads the file from RUMMELIG_DATABASE; the dbt subprocess inherits it.
-    os.environ["RUMMELIG_DATABASE"] = str(warehouse.database_path)
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=RummeligTranslator(),
+)
+def dbt_models(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: DuckDBResource,
+    landing: LandingResource,
+):
+    database = Path(warehouse.database)
     invocation = dbt.cli(
-        dbt_build_args(warehouse.as_of_date),
+        dbt_build_args(landing.as_of_date, database),
         context=context,
-        target_path=warehouse.dbt_target_path,
+        target_path=dbt_target_path(database),
         raise_on_error=False,
     )
     try:
-        with contextlib.redirect_stdout(sys.stdout if warehouse.echo_dbt_logs else io.StringIO()):
-            yield from invocation.stream()
+        yield from invocation.stream()
     finally:  # never leave a dbt process behind holding the DuckDB file lock
         if invocation.process.poll() is None:
             invocation.process.terminate()
@@ -54,7 +58,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     if not invocation.is_successful():
         try:
             lines = failed_nodes(invocation.get_artifact("run_results.json"))
-        except Exception:  # no run_results: dbt failed before running anything
+        except (OSError, ValueError):  # no run_results: dbt failed before running
             lines = []
         raise Failure(
             description="dbt build fejlede: " + ("; ".join(lines) or "se dbt-loggen"),

@@ -4,9 +4,10 @@ Keys are ["raw", <table>] so they are the very assets dbt's `source('raw', …)`
 """
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+from dagster_duckdb import DuckDBResource
 
 from ingest.raw_schema import AUDIT_TABLES, OTHER_TABLES, REGISTER_TABLES
-from orchestration.resources import WarehouseResource
+from orchestration.resources import LandingResource, connect
 
 RAW_TABLES = [*REGISTER_TABLES, *OTHER_TABLES]
 RAW_KEYS = [AssetKey(["raw", t]) for t in RAW_TABLES] + [
@@ -26,23 +27,23 @@ def _description(key: AssetKey) -> str:
     name="ingest_landing",
     can_subset=False,
 )
-def ingest_landing(context: AssetExecutionContext, warehouse: WarehouseResource):
+def ingest_landing(
+    context: AssetExecutionContext, warehouse: DuckDBResource, landing: LandingResource
+):
     """Read the landing folder (registers, jobindsats, rules, targets) into raw.* and audit.*."""
     from ingest.landing import load_landing
 
-    with warehouse.connect() as conn:
-        summary = load_landing(
+    with connect(warehouse) as conn:
+        load_landing(
             conn,
-            warehouse.input_path,
-            config_path=warehouse.rules_path,
+            landing.path,
+            config_path=landing.rules_path,
             progress=context.log.info,
-            as_of=warehouse.as_of_date,
+            as_of=landing.as_of_date,
         )
         counts = {
             key: conn.execute(f"SELECT count(*) FROM {'.'.join(key.path)}").fetchone()[0]
             for key in RAW_KEYS
         }
-    for line in getattr(summary, "lines", lambda: [])():
-        context.log.info(line)
     for key in RAW_KEYS:
         yield MaterializeResult(asset_key=key, metadata={"rows": counts[key]})

@@ -20,10 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.dbt_invocation import run_dbt
 from tests.bench.bench_sickness import fill_staff
 from tests.bench.measure import model_timings, run_sizes
-from tests.support.warehouse import empty_warehouse
+from tests.support.warehouse import empty_warehouse, run_dbt
 
 AS_OF = date(2025, 11, 15)
 DEFAULT_SIZES = (50_000, 450_000)

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.dbt_invocation import run_dbt
+from tests.support.warehouse import run_dbt
 from tests.dbt.jobcenter_reference import (
     DEFAULT_VERSIONS,
     Registers,

@@ -20,8 +20,7 @@ import duckdb
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from orchestration.dbt_invocation import run_dbt
-from tests.support.warehouse import empty_warehouse
+from tests.support.warehouse import empty_warehouse, run_dbt
 
 pytestmark = pytest.mark.xdist_group("quota")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import duckdb
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -32,14 +33,19 @@ def test_blocking_check_failure_stops_dbt_and_exits_non_zero(demo_warehouse, tmp
     result = CliRunner().invoke(cli, [*args, "--as-of", "2025-11-15"])
 
     assert result.exit_code == 1, result.output
-    assert "Fejlet kontrol (gx, BLOKERENDE): raw/engagements/raw_engagements" in result.output
-    assert (
-        "Fejl: Bygget stoppede: blokerende kontrol fejlede (raw/engagements/raw_engagements)."
-        in result.output
+    from expectations.suites.raw import SUITES
+
+    [suite] = [s for s in SUITES if s.name == "raw_engagements"]
+    label = f"{suite.description.removesuffix('.')} (tabel raw.engagements)"
+    assert f"  BLOKERENDE fejl: {label}" in result.output
+    assert result.output.rstrip().endswith(
+        f"Fejl: Bygget stoppede, fordi en blokerende kontrol fejlede: {label}."
     )
-    assert "dbt_models: start" not in result.output
-    with duckdb.connect(str(database), read_only=True) as conn:
-        marts = conn.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts'"
-        ).fetchone()[0]
-    assert marts == 0  # dbt never ran on the bad data
+    assert re.search(r"Kontrol af rådata: 1 af 2 godkendt, 1 BLOKERENDE fejl$", result.output, re.M)
+    assert "dbt bygger" not in result.output  # dbt never ran on the bad data
+    # a new warehouse whose build failed leaves no file behind, only the run in its history
+    assert not database.exists() and not database.with_name("blocked.duckdb.wal").exists()
+    from orchestration.warehouse import dagster_instance
+
+    [record] = dagster_instance(database).get_run_records()
+    assert record.dagster_run.is_failure

@@ -42,37 +42,90 @@ def test_demo_writes_every_raw_audit_and_core_mart_table(demo_warehouse):
     assert months == (37, demo_warehouse.as_of)
 
 
-def test_build_prints_progress_and_summary(demo_warehouse):
+STAMP = r"^\[\s*\d{1,3}(\.\d{3})*(,\d)? s\] "  # seconds, Danish: "[   0,4 s] ", "[    63 s] "
+
+
+def test_build_prints_one_danish_progress_line_per_step(demo_warehouse):
     out = demo_warehouse.output
-    assert re.search(r"^\[\s*\d+\.\d s\] ingest_landing: start$", out, re.M)
-    assert re.search(r"^\[\s*\d+\.\d s\] dbt_models: færdig$", out, re.M)
-    assert re.search(r"^\[\s*\d+\.\d s\]   marts/fct_placements_monthly$", out, re.M)
-    assert re.search(r"^Resumé \(as_of 2025-11-15, \d+ s\):$", out, re.M)
-    assert re.search(r"^  Rækker pr\. register: org_units \d+, engagements \d+, ", out, re.M)
-    assert re.search(r"^  Karantæne: \d+ fejl \(række afvist\), \d+ advarsler", out, re.M)
-    assert re.search(r"^  Kontroller: GX \d+/\d+ ok, dbt-tests (\d+)/\1 ok$", out, re.M)
+    assert re.search(STAMP + r"Indlæser landing-mappen …$", out, re.M)
+    assert re.search(
+        STAMP + r"Indlæsning færdig: [\d.]+ rækker i 15 tabeller \(\d+(,\d)? s\)$", out, re.M
+    )
+    assert re.search(STAMP + r"Kontrol af rådata: 2 af 2 godkendt$", out, re.M)
+    started = re.search(
+        STAMP + r"dbt bygger (\d+) modeller og kører ([\d.]+) datatests …$", out, re.M
+    )
+    assert started, out
+    models, tests = started.group(2), started.group(3)
+    assert re.search(
+        STAMP + rf"dbt færdig: {models} modeller bygget, {tests} af {tests} datatests bestået"
+        r" \(\d+(,\d)? s\)$",
+        out,
+        re.M,
+    )
+    assert re.search(STAMP + r"Kontrol af datamodellerne: \d+ af \d+ godkendt", out, re.M)
+    for report in ["benchmark", "inklusion", "kvote", "sygefravaer"]:
+        assert re.search(STAMP + rf"Rapport {report}: \S+\.html, \S+\.xlsx$", out, re.M), report
+    # no Dagster, dbt or GX internals: no step keys, check labels, tracebacks or English
+    for internal in ["ingest_landing", "dbt_models", "expect_", "Traceback", "STEP_", " ok$"]:
+        assert not re.search(re.escape(internal) if "$" not in internal else internal, out, re.M)
+    assert not re.search(r"\w+/\w+/\w+", out.replace(str(demo_warehouse.landing.parent), ""))
+
+
+def test_summary_is_plain_danish_with_danish_numbers_and_one_clock(demo_warehouse):
+    out = demo_warehouse.output
+    assert re.search(r"^Resumé \(as_of 2025-11-15, bygget på (\d+) s\):$", out, re.M)
+    built = re.search(r"bygget på (\d+(,\d)? s)\):$", out, re.M).group(1)
+    # the demo's closing line gives the same build time as the summary, and a larger total
+    total = re.search(rf"^Færdig på (\d+(,\d)? s) i alt \(heraf bygget {built}\)\.$", out, re.M)
+    assert total, out
+    assert re.search(
+        r"^  Kontroller: (\d+) af \d+ GX-kontroller godkendt, ([\d.]+) af \2 dbt-datatests"
+        r" bestået$",
+        out,
+        re.M,
+    )
+    registers = re.search(r"^  Rækker pr\. register: (.*)$", out, re.M).group(1)
+    counts = re.findall(r"\w+ (\S+?)(?:,|$)", registers)
+    assert len(counts) == 7 and all(re.fullmatch(r"\d{1,3}(\.\d{3})*", c) for c in counts)
+    assert not re.search(r"\d\.\d s|\d \d{3}\b", out)  # no "0.3 s", no "4 456"
+    assert not re.search(r"(?<![Dd]ata)varehus", out)  # it is a data warehouse
+    assert "Demo-dataene har bevidst indlagte fejl" in out  # the planted defects, named
     assert "BLOKERENDE" not in out  # warnings (non-blocking suites) may fail, nothing more
 
 
-def test_gx_suites_ran_as_asset_checks_and_passed(demo_warehouse):
-    out = demo_warehouse.output
-    for check in [
-        "raw/engagements/raw_engagements",
-        "raw/placements/raw_placements",
-        "marts/fct_placements_monthly/fct_placements_monthly",
+def test_gx_suites_ran_as_asset_checks_on_the_warehouse_instance_and_passed(demo_warehouse):
+    from orchestration.warehouse import dagster_instance
+
+    instance = dagster_instance(demo_warehouse.database)
+    [record] = instance.get_run_records()
+    assert record.dagster_run.is_success
+    from dagster import AssetCheckKey, AssetKey
+
+    for asset, check in [
+        ("raw/engagements", "raw_engagements"),
+        ("raw/placements", "raw_placements"),
+        ("marts/fct_placements_monthly", "fct_placements_monthly"),
     ]:
-        assert re.search(rf"kontrol {re.escape(check)}: ok$", out, re.M), check
+        key = AssetCheckKey(AssetKey(asset.split("/")), check)
+        [execution] = instance.event_log_storage.get_asset_check_execution_history(key, limit=5)
+        assert execution.run_id == record.dagster_run.run_id
+        assert execution.evaluation.passed, check
 
 
 def test_summary_counts_match_the_warehouse(demo_warehouse):
+    from orchestration.text import number
+
     with duckdb.connect(str(demo_warehouse.database), read_only=True) as conn:
         engagements = conn.execute("SELECT count(*) FROM raw.engagements").fetchone()[0]
-        errors = conn.execute(
-            "SELECT count(*) FROM audit.quarantine WHERE severity = 'error'"
+        rejected = conn.execute(
+            "SELECT count(DISTINCT (file_name, row_number)) FROM audit.quarantine"
+            " WHERE severity = 'error'"
         ).fetchone()[0]
-    assert f"engagements {engagements}," in demo_warehouse.output
-    assert f"Karantæne: {errors} fejl" in demo_warehouse.output
-    assert errors > 0  # the generator plants bad rows: quarantine must show in the demo
+    assert engagements > 999  # so the Danish thousands separator is exercised
+    assert f"engagements {number(engagements)}," in demo_warehouse.output
+    assert f"Karantæne: {number(rejected)} rækker afvist (fejl)" in demo_warehouse.output
+    assert rejected > 0  # the generator plants bad rows: quarantine must show in the demo
 
 
 def test_no_cpr_in_any_text_column(demo_warehouse):
@@ -165,4 +218,4 @@ def test_reports_are_written_offline_with_inline_svg(demo_warehouse):
         assert not re.search(r"""(src|href)\s*=\s*["']?https?://""", html, re.I), path.name
         assert not re.search(r"url\(\s*['\"]?https?://", html, re.I), path.name
         assert not re.search(r"@import", html, re.I), path.name
-    assert f"Rapporter:     {demo_warehouse.reports}" in demo_warehouse.output
+    assert f"Rapporter:        {demo_warehouse.reports} (8 filer)" in demo_warehouse.output

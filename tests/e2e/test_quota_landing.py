@@ -39,7 +39,7 @@ import pytest
 from expectations.core import validate
 from expectations.suites.quota import STATUS_CONTRADICTIONS_SQL, SUITES
 from ingest.landing import load_landing
-from orchestration.dbt_invocation import run_dbt
+from tests.support.warehouse import run_dbt
 
 pytestmark = pytest.mark.xdist_group("quota")
 

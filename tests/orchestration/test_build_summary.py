@@ -9,12 +9,14 @@ import pandas as pd
 
 from expectations.core import Suite, validate_frame
 from ingest.raw_schema import create_raw_schema
-from orchestration.build import BuildOutcome, CheckOutcome, summary_lines
+from orchestration.build import BuildOutcome, CheckOutcome, read_facts, summary_lines
 from orchestration.checks import check_metadata
 
 
 def _outcome(database, checks=(), errors=(), steps=()) -> BuildOutcome:
+    facts = read_facts(database) if database.exists() else None
     return BuildOutcome(
+        facts=facts,
         database=database,
         as_of=date(2025, 11, 15),
         success=False,
@@ -25,48 +27,58 @@ def _outcome(database, checks=(), errors=(), steps=()) -> BuildOutcome:
     )
 
 
-def test_failure_line_names_the_blocking_check_first(tmp_path):
-    blocking = CheckOutcome("raw/engagements", "raw_engagements", False, True, "gx")
-    warning = CheckOutcome("marts/x", "x_plausible", False, False, "gx")
+def test_failure_line_names_the_blocking_check_first_in_danish(tmp_path):
+    blocking = CheckOutcome(
+        "raw/engagements", "raw_engagements", False, True, "gx", "Ansættelser: timetal ≤ 48."
+    )
+    warning = CheckOutcome("marts/x", "x_plausible", False, False, "gx", "X er plausibel.")
     outcome = _outcome(tmp_path / "w.duckdb", [warning, blocking], ["dbt build fejlede: a"])
     assert outcome.failure_message() == (
-        "Bygget stoppede: blokerende kontrol fejlede (raw/engagements/raw_engagements)."
+        "Bygget stoppede, fordi en blokerende kontrol fejlede:"
+        " Ansættelser: timetal ≤ 48 (tabel raw.engagements)."
     )
-    many = [CheckOutcome("a", f"t{i}", False, True, "dbt") for i in range(5)]
+    many = [CheckOutcome("s/a", f"t{i}", False, True, "dbt") for i in range(5)]
     assert _outcome(tmp_path / "w.duckdb", many).failure_message() == (
-        "Bygget stoppede: blokerende kontrol fejlede (a/t0, a/t1, a/t2 og 2 flere)."
+        "Bygget stoppede, fordi en blokerende kontrol fejlede: dbt-datatest t0 (tabel s.a);"
+        " dbt-datatest t1 (tabel s.a); dbt-datatest t2 (tabel s.a) og 2 flere."
     )
     only_dbt = _outcome(
-        tmp_path / "w.duckdb", [warning], ["dbt build fejlede: model.x: error\nmore"]
+        tmp_path / "w.duckdb", [warning], ["dbt: dbt build fejlede: model.x: error\nmore"]
     )
-    assert only_dbt.failure_message() == "Bygget fejlede: dbt build fejlede: model.x: error"
+    assert only_dbt.failure_message() == "Bygget fejlede i dbt: dbt build fejlede: model.x: error"
 
 
-def test_summary_counts_rows_quarantine_and_checks(tmp_path):
+def test_summary_counts_rows_quarantine_and_checks_in_danish_numbers(tmp_path):
     database = tmp_path / "w.duckdb"
     with duckdb.connect(str(database)) as conn:
         create_raw_schema(conn)
         conn.execute(
             "INSERT INTO raw.org_units (org_unit_id, name, _source_file, _row_number)"
-            " VALUES ('1', 'Kommune', 'o.csv', 1), ('2', 'Skole', 'o.csv', 2)"
+            " SELECT i::VARCHAR, 'Enhed', 'o.csv', i FROM range(1, 1235) AS t(i)"
         )
+        # two problems in row 7 of e.csv (one rejected row), one in row 8, one warning
         conn.execute(
-            "INSERT INTO audit.quarantine (file_name, severity, reason) VALUES"
-            " ('e.csv', 'error', 'invalid_cpr'), ('e.csv', 'error', 'invalid_date'),"
-            " ('o.csv', 'warning', 'unknown_code')"
+            "INSERT INTO audit.quarantine (file_name, row_number, severity, reason) VALUES"
+            " ('e.csv', 7, 'error', 'invalid_cpr'), ('e.csv', 7, 'error', 'invalid_date'),"
+            " ('e.csv', 8, 'error', 'invalid_date'), ('o.csv', 3, 'warning', 'unknown_code')"
         )
     checks = [
-        CheckOutcome("raw/engagements", "raw_engagements", True, True, "gx"),
-        CheckOutcome("marts/x", "x_plausible", False, False, "gx"),
+        CheckOutcome("raw/engagements", "raw_engagements", True, True, "gx", "Ansættelser."),
+        CheckOutcome("marts/x", "x_plausible", False, False, "gx", "X: tallene er plausible."),
         CheckOutcome("staging/stg_x", "not_null_stg_x_id", True, True, "dbt"),
     ]
     lines = summary_lines(_outcome(database, checks))
-    assert lines[0] == "Resumé (as_of 2025-11-15, 12 s):"
-    assert lines[1].startswith("  Rækker pr. register: org_units 2, engagements 0, absences 0,")
-    assert lines[2] == "  Karantæne: 2 fejl (række afvist), 1 advarsler (række indlæst)"
-    assert "  Kontroller: GX 1/2 ok, dbt-tests 1/1 ok" in lines
-    assert "  Fejlet kontrol (gx, advarsel): marts/x/x_plausible" in lines
+    assert lines[0] == "Resumé (as_of 2025-11-15, bygget på 12 s):"
+    assert lines[1].startswith("  Rækker pr. register: org_units 1.234, engagements 0, absences 0,")
+    assert lines[2] == (
+        "  Karantæne: 2 rækker afvist (fejl), 1 advarsler om rækker, der blev indlæst"
+        " (se audit.quarantine)"
+    )
+    assert "  Kontroller: 1 af 2 GX-kontroller godkendt, 1 af 1 dbt-datatests bestået" in lines
+    assert "  Advarsel: X: tallene er plausible (tabel marts.x)" in lines
     assert not any("Afstemning" in line for line in lines)  # no reconciliation mart here
+    assert not any("Demo-dataene" in line for line in lines)  # only `rummelig demo` says so
+    assert any("Demo-dataene" in line for line in summary_lines(_outcome(database), demo=True))
 
 
 def test_check_metadata_has_pass_percentages_and_masked_samples():

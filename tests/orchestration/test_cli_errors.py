@@ -43,6 +43,20 @@ def test_user_errors_are_one_line(args, message):
     assert "Traceback" not in done.stderr + done.stdout
 
 
+def test_a_landing_folder_ingest_refuses_is_one_line_and_leaves_no_file(tmp_path):
+    """`rummelig build --input <a folder without registers/>`: the ingest step fails inside
+    Dagster; the user reads one Danish line naming the folder and the reason, exit 2."""
+    database = tmp_path / "w.duckdb"
+    done = _run("build", "--input", str(tmp_path), "--database", str(database))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"Fejl: Landing-mappen kunne ikke indlæses: Mappen med registre findes ikke:"
+        f" {tmp_path / 'registers'}"
+    ]
+    assert "Traceback" not in done.stdout and "Dependencies for step" not in done.stdout
+    assert not database.exists()  # no empty or half-written warehouse left behind
+
+
 def test_report_options_pass_through():
     assert _report_options(["--unit", "u7", "--table=Y07A02", "--all-units"]) == {
         "unit": "u7",

@@ -1,0 +1,95 @@
+"""The dbt project as Dagster knows it (`DbtProject`) and the one way dbt runs (`DbtCliResource`).
+
+`@dbt_assets` reads dbt_project/target/manifest.json when orchestration.definitions is imported,
+so a build prepares it first (`prepare_manifest`). A build's own dbt artefacts go to the
+warehouse's target folder (orchestration.warehouse.dbt_target_path); the preparing `dbt parse`
+runs there with the build's own vars and database, so the `dbt build` that follows re-uses that
+parse (dbt's partial parsing) instead of parsing the project a second time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from dagster._utils import run_with_concurrent_update_guard
+from dagster_dbt import DbtCliResource, DbtProject
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+
+# Not `prepare_if_dev()`: it would re-parse into the manifest that other processes (test
+# workers) read, without the atomic swap; `rummelig dev` prepares the manifest before it starts.
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+# Folders whose files make up the project (a change in any of them needs a new manifest).
+_PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
+
+
+class DbtPrepareError(RuntimeError):
+    """`dbt parse` failed: the project itself is broken (dbt's message is attached)."""
+
+
+def dbt_vars(as_of: date, database: Path) -> str:
+    """The build's dbt vars: its reference date and its DuckDB file (profiles.yml reads it)."""
+    return json.dumps({"as_of": as_of.isoformat(), "database": str(database)}, sort_keys=True)
+
+
+def dbt_cli() -> DbtCliResource:
+    """The dbt of this environment (also when .venv/bin is not on PATH), colours off."""
+    executable = Path(sys.executable).with_name("dbt")
+    return DbtCliResource(
+        project_dir=dbt_project,
+        dbt_executable=str(executable) if executable.exists() else "dbt",
+        global_config_flags=["--no-use-colors"],
+    )
+
+
+def _newest_project_file() -> float:
+    paths = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in _PROJECT_FOLDERS:
+        paths += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
+    return max((p.stat().st_mtime for p in paths if p.exists()), default=0.0)
+
+
+def manifest_is_current() -> bool:
+    manifest = dbt_project.manifest_path
+    return manifest.exists() and manifest.stat().st_mtime >= _newest_project_file()
+
+
+def prepare_manifest(*, as_of: date, database: Path, target_path: Path) -> bool:
+    """Parse the project when it changed since the manifest was written; True when it parsed.
+
+    The parse runs in the build's target folder with the build's vars, so that build re-uses it;
+    the manifest is then swapped in atomically for `@dbt_assets` (a reader never sees half a
+    file). Dagster's concurrent-update guard serialises parallel builds and test workers: one
+    parses, the others find the manifest fresh and go on.
+    """
+    if manifest_is_current():
+        return False
+    parsed = []
+
+    def parse() -> None:
+        target_path.mkdir(parents=True, exist_ok=True)
+        invocation = dbt_cli().cli(
+            ["parse", "--quiet", "--vars", dbt_vars(as_of, database)],
+            target_path=target_path,
+            raise_on_error=False,
+        )
+        with contextlib.redirect_stdout(io.StringIO()) as output:  # dagster-dbt echoes dbt
+            invocation.wait()
+        if not invocation.is_successful():
+            raise DbtPrepareError(f"dbt parse fejlede: {output.getvalue().strip()}")
+        staged = dbt_project.manifest_path.with_suffix(f".{os.getpid()}.json")
+        shutil.copyfile(target_path / "manifest.json", staged)
+        os.replace(staged, dbt_project.manifest_path)
+        parsed.append(True)
+
+    dbt_project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    run_with_concurrent_update_guard(dbt_project.manifest_path, parse)
+    return bool(parsed)

@@ -1,0 +1,48 @@
+"""The console's Danish numbers and durations, and the heartbeat of a long, silent step."""
+
+from __future__ import annotations
+
+import time
+
+from orchestration import progress
+from orchestration.text import number, seconds, stamp
+
+
+def test_numbers_and_durations_are_written_the_danish_way():
+    assert [number(4456), number(5501), number(1234567), number(12.5)] == [
+        "4.456",
+        "5.501",
+        "1.234.567",
+        "12,5",
+    ]
+    assert [seconds(0.34), seconds(9.94), seconds(9.96), seconds(63.4), seconds(1234)] == [
+        "0,3 s",
+        "9,9 s",
+        "10 s",
+        "63 s",
+        "1.234 s",
+    ]
+    assert stamp(0.3) == "[   0,3 s]" and stamp(123.4) == "[   123 s]"
+
+
+def test_a_silent_dbt_step_gets_a_progress_line_every_period(monkeypatch):
+    monkeypatch.setattr(progress, "PROGRESS_EVERY", 1.0)
+    lines: list[str] = []
+    totals = progress.Totals(dbt_nodes=45, dbt_tests=1200, gx_checks=frozenset())
+    handler = progress.ProgressHandler(lines.append, totals, time.monotonic())
+    handler.start_heartbeat()
+    try:
+        handler.state.step, handler.state.step_started = "dbt_models", time.monotonic()
+        handler.state.nodes, handler.state.tests = 20, 1001
+        time.sleep(3.5)
+    finally:
+        handler.close()
+    beats = [
+        line
+        for line in lines
+        if line.endswith("dbt: 20 af 45 modeller, 1.001 af 1.200 datatests …")
+    ]
+    assert 2 <= len(beats) <= 4, lines
+    printed = len(lines)
+    time.sleep(2.5)
+    assert len(lines) == printed  # close() ended the heartbeat
