@@ -1,4 +1,4 @@
-"""audit.load_log and audit.quarantine (docs/domain.md §3.2): the record of every file and problem."""
+"""audit.load_log and audit.quarantine (docs/domain.md §3.2): every file and every problem."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The landing folder as a whole (docs/domain.md §3.1): rules, the six registers, jobindsats extracts.
+"""The landing folder as a whole (docs/domain.md §3.1): rules, registers, jobindsats extracts.
 
 Besides loading, it says what it did not read (ingest/delivery.py) and what looks implausible
 (ingest/plausibility.py): both travel in the LoadSummary and in `raw._load_notes`, which the

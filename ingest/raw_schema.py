@@ -40,7 +40,7 @@ REGISTER_TABLES: dict[str, str] = {
 LINEAGE_COLUMNS = "_source_file VARCHAR NOT NULL, _row_number INTEGER NOT NULL"
 
 OTHER_TABLES: dict[str, str] = {
-    # jobindsats facts, already normalised and de-duplicated (later extract wins), docs/domain.md §5.7.
+    # jobindsats facts, normalised and de-duplicated (later extract wins), docs/domain.md §5.7.
     "jobindsats": """
         table_id VARCHAR NOT NULL, measure VARCHAR NOT NULL, area_name VARCHAR NOT NULL,
         municipality_code VARCHAR, area_level VARCHAR NOT NULL, period_code VARCHAR NOT NULL,
@@ -68,7 +68,7 @@ OTHER_TABLES: dict[str, str] = {
         name VARCHAR NOT NULL, valid_from DATE NOT NULL, valid_to DATE,
         first_due_days INTEGER NOT NULL, fast_track_days INTEGER NOT NULL, then_count INTEGER,
         then_within_days INTEGER, then_interval_days INTEGER, source VARCHAR""",
-    # config/targets.csv (docs/domain.md §3.5); file_row keeps file order for E23's "later row wins".
+    # config/targets.csv (docs/domain.md §3.5); file_row keeps file order: E23's "later row wins".
     "targets": """
         kpi VARCHAR NOT NULL, scope_type VARCHAR NOT NULL, scope_id VARCHAR NOT NULL,
         period_start DATE NOT NULL, period_end DATE NOT NULL, target_value DOUBLE NOT NULL,

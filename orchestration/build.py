@@ -20,11 +20,10 @@ import duckdb
 
 from ingest.landing import load_notes
 from ingest.raw_schema import REGISTER_TABLES
+from orchestration.errors import BuildError
 from orchestration.text import number, seconds, stamp
 
-
-class BuildError(RuntimeError):
-    """A problem the user can fix (missing folder, bad date, bad landing folder): one line."""
+__all__ = ["BuildError", "BuildOutcome", "CheckOutcome", "run_build", "summary_lines"]
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,9 @@ class CheckOutcome:
         """What a user reads: the suite's Danish description and its table, or for a dbt data
         test the table and the test's name (its identifier in the dbt docs)."""
         table = self.asset.replace("/", ".")
-        if self.description:
-            return f"{self.description.removesuffix('.')} (tabel {table})"
+        if self.description:  # "… (advarsel)." — the line already says whether it blocks
+            text = re.sub(r"\s*\((advarsel|blokerende)\)\.?$", "", self.description)
+            return f"{text.removesuffix('.')} (tabel {table})"
         return f"dbt-datatest {self.name} (tabel {table})"
 
 
@@ -179,6 +179,8 @@ def run_build(
         if echo and not _manifest_current():
             echo(f"{stamp(time.monotonic() - started)} Forbereder dbt-projektet (dbt parse) …")
         prepare_manifest(as_of=as_of, database=database, target_path=dbt_target_path(database))
+        if echo:
+            echo(f"{stamp(time.monotonic() - started)} Starter Dagster-kørslen …")
         outcome = _execute(
             input_dir,
             database,

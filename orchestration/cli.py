@@ -75,8 +75,7 @@ def _build(
 ):
     """Run one build with progress lines and the summary; exit 1 when it failed."""
     from ingest.errors import IngestError
-    from orchestration.build import BuildError, run_build, summary_lines
-    from orchestration.project import DbtPrepareError
+    from orchestration.errors import BuildError, DbtPrepareError
 
     database = database.expanduser().resolve()
     stdout = sys.stdout  # the progress lines' stream (the build mutes dbt's own stdout echo)
@@ -85,6 +84,8 @@ def _build(
         click.echo(line, file=stdout)
 
     click.echo(f"Bygger datavarehuset {database} fra {input_dir} (as_of {as_of.isoformat()})")
+    from orchestration.build import run_build, summary_lines  # loads Dagster: after the line
+
     try:
         outcome = run_build(
             input_dir,
@@ -261,6 +262,9 @@ def dev(out: Path, port: int) -> None:
         "RUMMELIG_INPUT": str(landing),
         "RUMMELIG_DATABASE": str(database),
         "RUMMELIG_REPORTS": str(out / "reports"),
+        # `dagster dev` warns that `dg dev` supersedes it; dg (dagster-dg-cli) is not part of
+        # this environment, and `dagster dev` is what starts the webserver with the daemon.
+        "PYTHONWARNINGS": "ignore:Function `dev_command` is superseded",
     }
     dagster = Path(sys.executable).parent / "dagster"
     args = [str(dagster), "dev", "-m", "orchestration.definitions", "-p", str(port)]

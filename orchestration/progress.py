@@ -1,10 +1,11 @@
 """The build's console progress: one line per step, in Danish, with seconds since the start.
 
-Steps: the ingest (with ingest's own per-file lines), the GX checks of a phase (one line: how
-many passed), dbt (a start line, a line every `PROGRESS_EVERY` seconds with models and tests
-done, a closing line), the reports (one line each). While a step is silent for `PROGRESS_EVERY`
-seconds a heartbeat line says it is still working (a national-size dbt model runs for minutes).
-Failures are not printed here: the build's summary and its last line (`Fejl: …`) say them once.
+Steps: the ingest (its own per-file lines only as periodic progress, and its errors), the GX
+checks of a phase (one line: how many passed), dbt (a start line, progress lines with the models
+and tests done, a closing line), the reports (one line each). While a step is silent for
+`PROGRESS_EVERY` seconds a heartbeat line says how far it is (a national-size dbt model runs for
+minutes). Failures are not printed here: the build's summary and its last line (`Fejl: …`) say
+them once.
 
 Used by the CLI build; `dagster dev` keeps Dagster's own console logger.
 """
@@ -56,6 +57,7 @@ class _State:
     raw_tables: int = 0
     checks: _Checks = field(default_factory=_Checks)
     last_line: float = 0.0
+    latest: str = ""  # the step's latest own message, not printed yet
 
 
 def _step_label(step_key: str) -> str:
@@ -96,13 +98,16 @@ class ProgressHandler(logging.Handler):
                 if state.step and now - state.last_line >= PROGRESS_EVERY:
                     if state.step == "dbt_models":
                         self._dbt_progress()
+                    elif state.latest:
+                        self.line(f"  {state.latest}")
+                        state.latest = ""
                     else:
                         running = seconds(now - state.step_started)
                         self.line(f"  {_step_label(state.step)} arbejder stadig ({running}) …")
 
-    def close(self) -> None:
+    def stop_heartbeat(self) -> None:
+        """At the end of the run (not in close(): Dagster closes loggers it re-creates)."""
         self._stop.set()
-        super().close()
 
     # -- events -------------------------------------------------------------------------------
     def emit(self, record: logging.LogRecord) -> None:
@@ -117,11 +122,16 @@ class ProgressHandler(logging.Handler):
         event = meta.get("dagster_event")
         if event is None:
             step = meta.get("step_key") or ""
-            if record.levelno == logging.INFO and (
-                step == "ingest_landing" or step.startswith("reports__")
-            ):
-                message = meta.get("orig_message") or record.getMessage()
-                self.line(f"  {message}" if step == "ingest_landing" else message.capitalize())
+            message = meta.get("orig_message") or record.getMessage()
+            if record.levelno == logging.INFO and step.startswith("reports__"):
+                self.line(message[:1].upper() + message[1:])
+            elif record.levelno == logging.INFO and step == "ingest_landing":
+                quiet = time.monotonic() - self.state.last_line < PROGRESS_EVERY
+                if quiet and not message.startswith("FEJL"):
+                    self.state.latest = message  # the heartbeat prints it if the step drags on
+                else:
+                    self.line(f"  {message}")
+                    self.state.latest = ""
             return
         kind = event.event_type
         if kind == DagsterEventType.STEP_START:
@@ -135,7 +145,7 @@ class ProgressHandler(logging.Handler):
         elif kind in (DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE):
             self._flush_checks()
             self.state.step = None
-            self._stop.set()
+            self.stop_heartbeat()
 
     def _step_start(self, step_key: str) -> None:
         self.start_heartbeat()
@@ -145,7 +155,7 @@ class ProgressHandler(logging.Handler):
         if not is_check:
             self._flush_checks()
         state = self.state
-        state.step, state.step_started = step_key, time.monotonic()
+        state.step, state.step_started, state.latest = step_key, time.monotonic(), ""
         if step_key == "ingest_landing":
             self.line("Indlæser landing-mappen …")
         elif step_key == "dbt_models":
@@ -219,12 +229,17 @@ def progress_logger(
     write: Callable[[str], None], totals: Totals, started: float
 ) -> LoggerDefinition:
     """A Dagster logger printing the progress lines with `write`; `started` is time.monotonic()
-    at the start of the build (the lines' and the summary's clock)."""
+    at the start of the build (the lines' and the summary's clock).
+
+    Dagster initialises a run's loggers more than once (the run's events and the steps' events
+    go through different log managers), so every instance shares one handler and its state.
+    """
+    handler = ProgressHandler(write, totals, started)
 
     @logger(description="Én linje pr. trin (dansk), med sekunder siden byggets start.")
     def _progress(_init_context) -> logging.Logger:
         log = logging.Logger("rummelig.progress", level=logging.DEBUG)
-        log.addHandler(ProgressHandler(write, totals, started))
+        log.addHandler(handler)
         return log
 
     return _progress

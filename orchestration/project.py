@@ -21,6 +21,8 @@ from pathlib import Path
 from dagster._utils import run_with_concurrent_update_guard
 from dagster_dbt import DbtCliResource, DbtProject
 
+from orchestration.errors import DbtPrepareError
+
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 # Not `prepare_if_dev()`: it would re-parse into the manifest that other processes (test
@@ -29,10 +31,6 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 # Folders whose files make up the project (a change in any of them needs a new manifest).
 _PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
-
-
-class DbtPrepareError(RuntimeError):
-    """`dbt parse` failed: the project itself is broken (dbt's message is attached)."""
 
 
 def dbt_vars(as_of: date, database: Path) -> str:

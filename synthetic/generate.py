@@ -1,4 +1,4 @@
-"""Entry point: write a complete synthetic landing folder (docs/domain.md §3.1) for one municipality.
+"""Entry point: write a whole synthetic landing folder (docs/domain.md §3.1) for one municipality.
 
 Same arguments → byte-identical files: every random draw comes from a stream seeded by
 (seed, purpose), and every file is written in a fixed row order.

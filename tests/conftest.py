@@ -38,7 +38,8 @@ DEMO_SEED = 7
 def pytest_sessionstart(session: pytest.Session) -> None:
     if hasattr(session.config, "workerinput"):
         return
-    from orchestration.project import DbtPrepareError, prepare_manifest
+    from orchestration.errors import DbtPrepareError
+    from orchestration.project import prepare_manifest
 
     scratch = Path(tempfile.mkdtemp(prefix="rummelig-parse-"))
     try:

@@ -1,4 +1,4 @@
-"""Suite on marts.fct_placements_monthly (docs/domain.md §5.2): non-negative measures, unique grain."""
+"""Suite on marts.fct_placements_monthly (docs/domain.md §5.2): non-negative measures, one grain."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rebuild raw.<register> from the staged files, set-based in DuckDB (docs/domain.md §3.1, E2, E3, E5).
+"""Rebuild raw.<register> from the staged files, set-based (docs/domain.md §3.1, E2, E3, E5).
 
 For each register, in REGISTER_ORDER: de-duplicate on the key (later file name wins, then later
 row), then check references against the *final* rows of the registers before it, so problems

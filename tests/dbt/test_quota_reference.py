@@ -81,7 +81,7 @@ def make_registers(seed: int = 2) -> tuple[list[tuple], list[tuple]]:
     return engagements, placements
 
 
-# --- the reference, from docs/domain.md §5.3 ---------------------------------------------------------
+# --- the reference, from docs/domain.md §5.3 ------------------------------------------------
 
 
 def workplace_of(unit: str) -> str | None:

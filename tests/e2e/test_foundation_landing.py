@@ -1,5 +1,5 @@
 """End to end through the real CLI: `rummelig build` on a landing folder written by hand in the
-docs/domain.md §3 format (tests/e2e/landing_foundation, not the generator) gives `marts.dim_org_unit`
+docs/domain.md §3 format (tests/e2e/landing_foundation, not the generator) gives marts.dim_org_unit
 and `marts.fct_placements_monthly` exactly as §5.1–5.2 define.
 
 The folder exercises the §3.2 dialect: org_units.csv has a BOM, `;`, a padded mixed-case header,

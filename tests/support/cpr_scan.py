@@ -1,4 +1,4 @@
-"""Scan a warehouse for CPR numbers (docs/domain.md §7): every text-bearing column of every table and
+"""Scan a warehouse for CPR numbers (docs/domain.md §7): every text-bearing column of each table and
 view in every schema (raw, staging, intermediate, marts, audit incl. quarantine).
 
 A column is text-bearing when its type holds VARCHAR or JSON anywhere (plain, list or struct);
