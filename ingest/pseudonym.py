@@ -1,5 +1,5 @@
-"""CPR validation and pseudonymisation (docs/domain.md §7), of the CPR column and of a CPR found in a
-key column.
+"""CPR validation and pseudonymisation (docs/domain.md §7), of the CPR column and of a CPR found
+in a key column.
 
 A CPR number never reaches DuckDB: ingest derives the birth date, then replaces the number with
 `person_key` = lowercase hex HMAC-SHA256(key = UTF-8 bytes of the secret, message = the 10 digits).

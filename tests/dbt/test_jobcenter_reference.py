@@ -21,7 +21,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.support.warehouse import run_dbt
 from tests.dbt.jobcenter_reference import (
     DEFAULT_VERSIONS,
     Registers,
@@ -31,7 +30,7 @@ from tests.dbt.jobcenter_reference import (
     rettidighed_monthly,
     sdp_followup,
 )
-from tests.support.warehouse import empty_warehouse
+from tests.support.warehouse import empty_warehouse, run_dbt
 
 pytestmark = pytest.mark.xdist_group("jobcenter")
 

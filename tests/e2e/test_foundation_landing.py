@@ -97,7 +97,10 @@ def test_build_exits_zero_and_summarises_the_load(build):
     assert "Rækker pr. register: org_units 10, engagements 2, absences 1, placements 10," in out
     # 1 error (P11); 6 warnings: K615, OMR_B, OMR_T, ADM have no workplace (E5), and P4 has no
     # weekly_hours in both deliveries (§3.3: full time, with a data-quality warning)
-    assert "Karantæne: 1 fejl (række afvist), 6 advarsler (række indlæst)" in out
+    assert (
+        "Karantæne: 1 rækker afvist (fejl), 6 advarsler om rækker, der blev indlæst"
+        " (se audit.quarantine)"
+    ) in out
     assert "BLOKERENDE" not in out
 
 

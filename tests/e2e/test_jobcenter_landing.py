@@ -1,6 +1,6 @@
 """Acceptance, end to end through the real CLI: `rummelig build` on a landing folder written by
-hand (tests/e2e/landing_jobcenter, docs/domain.md §3 format) gives the four jobcentre marts exactly as
-docs/domain.md §5.5–5.6 define them — every row and every specified column derived by hand below.
+hand (tests/e2e/landing_jobcenter, docs/domain.md §3 format) gives the four jobcentre marts exactly
+as docs/domain.md §5.5–5.6 define them — every row and every specified column derived by hand below.
 
 as_of 2025-06-15, default rules: reporting window 2022-06-01 … 2025-06-15, 26 weeks, 13 retained,
 placement_followup_days 90, employment_min_days 28; sdp_2014 (first absence ≤ 2023-03-21: due 1
