@@ -262,8 +262,18 @@ def test_fct_rettidighed_monthly_is_the_hand_derived_months(build):
 
 def test_the_jobcenter_suites_ran_as_checks_and_pass(build):
     database, done = build
+    from dagster import AssetCheckKey, AssetKey
+
+    from orchestration.warehouse import dagster_instance
+
+    # every suite ran as an asset check of the build's run, recorded in the warehouse's history
+    instance = dagster_instance(database)
+    [run] = instance.get_run_records()
     for suite in SUITES:
-        assert suite.name in done.stdout  # the CLI lists every asset check it ran
+        key = AssetCheckKey(AssetKey(suite.asset_key_path), suite.name)
+        [execution] = instance.event_log_storage.get_asset_check_execution_history(key, limit=5)
+        assert execution.run_id == run.dagster_run.run_id and execution.evaluation.passed
+    assert "Kontrol af datamodellerne: " in done.stdout
     with duckdb.connect(str(database), read_only=True) as conn:
         results = [validate(conn, suite) for suite in SUITES]
     assert all(r.success for r in results), [r.summary() for r in results]

@@ -52,9 +52,9 @@ def run_dbt(
     database = Path(database).resolve()
     args = [command, "--vars", dbt_vars(as_of, database)]
     if select:
-        args += ["--select", *select]
+        args += ["--select", " ".join(select)]  # one value: dagster-dbt reads one
     if exclude:
-        args += ["--exclude", *exclude]
+        args += ["--exclude", " ".join(exclude)]
     invocation = dbt_cli().cli(
         args, target_path=target_path or dbt_target_path(database), raise_on_error=False
     )
