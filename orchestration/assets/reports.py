@@ -17,8 +17,8 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.resources import LandingResource, ReportsResource
 from reports.errors import ReportError
-from reports.spec import ReportSpec
 from reports.registry import all_reports
+from reports.spec import ReportSpec
 
 
 def report_asset(spec: ReportSpec) -> AssetsDefinition:

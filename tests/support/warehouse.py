@@ -28,6 +28,7 @@ class DbtOutcome:
     success: bool
     failures: list[str]  # "unique_id: status — message" for every error/fail
     results: list[tuple[str, str]]  # (unique_id, status) of every node dbt ran
+    log: str = ""  # the end of dbt's log when it failed before running nodes
 
 
 def empty_warehouse(path: Path, config_path: Path | None = None) -> Path:
@@ -46,6 +47,7 @@ def run_dbt(
     select: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
     target_path: Path | None = None,
+    extra: Sequence[str] = (),
     raise_on_failure: bool = True,
 ) -> DbtOutcome:
     """`dbt <command>` on `database` for `as_of`, as the product's dbt asset runs it."""
@@ -55,6 +57,7 @@ def run_dbt(
         args += ["--select", " ".join(select)]  # one value: dagster-dbt reads one
     if exclude:
         args += ["--exclude", " ".join(exclude)]
+    args += list(extra)
     invocation = dbt_cli().cli(
         args, target_path=target_path or dbt_target_path(database), raise_on_error=False
     )
@@ -69,9 +72,10 @@ def run_dbt(
         success=invocation.is_successful(),
         failures=failures,
         results=[(r["unique_id"], r["status"]) for r in run_results.get("results", [])],
+        log="" if invocation.is_successful() else log.getvalue()[-3000:],
     )
     if raise_on_failure and not outcome.success:
-        detail = "\n".join(failures) or log.getvalue()[-3000:]
+        detail = "\n".join(failures) or outcome.log
         raise DbtError(f"dbt {command} failed:\n{detail}")
     return outcome
 
