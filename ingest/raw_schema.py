@@ -68,6 +68,9 @@ OTHER_TABLES: dict[str, str] = {
         name VARCHAR NOT NULL, valid_from DATE NOT NULL, valid_to DATE,
         first_due_days INTEGER NOT NULL, fast_track_days INTEGER NOT NULL, then_count INTEGER,
         then_within_days INTEGER, then_interval_days INTEGER, source VARCHAR""",
+    # The HMU's annual wheel (rules.yml `aarshjul`): the topic of the meeting in each month that
+    # has one (the hmu report draws it).
+    "rules_aarshjul": "month INTEGER NOT NULL, topic VARCHAR NOT NULL",
     # config/targets.csv (docs/domain.md §3.5); file_row keeps file order: E23's "later row wins".
     "targets": """
         kpi VARCHAR NOT NULL, scope_type VARCHAR NOT NULL, scope_id VARCHAR NOT NULL,

@@ -2,8 +2,10 @@
 
 Defaults live in `ingest/default_rules.yml`; a municipality's `config/rules.yml` overrides any
 top-level key (a group such as `local_quota` is merged key by key, a list such as
-`statutory_ratio` is replaced whole). The merged rules are validated by `ingest/rules_schema.py`
-before anything is written. Targets (`config/targets.csv`) are read by `ingest/targets.py`.
+`statutory_ratio` is replaced whole, and so is the HMU's `aarshjul`: a municipality's wheel is
+its own, not the default's months with some changed). The merged rules are validated by
+`ingest/rules_schema.py` before anything is written. Targets (`config/targets.csv`) are read
+by `ingest/targets.py`.
 """
 
 from __future__ import annotations
@@ -63,13 +65,22 @@ def default_rules() -> dict[str, Any]:
     return read_rules_file(DEFAULT_RULES_FILE)
 
 
+# Groups that a municipality's file replaces whole instead of merging key by key: the årshjul's
+# months may be spelt differently (2, "02", februar), so a merge could not tell them apart.
+REPLACED_WHOLE = frozenset({"aarshjul"})
+
+
 def merged_rules(config_path: Path | None) -> Rules:
     """The defaults with `config_path` laid over them, validated."""
     rules = default_rules()
     if config_path is None or not config_path.exists():
         return parse_rules(rules, DEFAULT_RULES_FILE.name)
     for key, value in read_rules_file(config_path).items():
-        if isinstance(rules.get(key), dict) and isinstance(value, dict):
+        if (
+            key not in REPLACED_WHOLE
+            and isinstance(rules.get(key), dict)
+            and isinstance(value, dict)
+        ):
             rules[key] = {**rules[key], **value}
         else:
             rules[key] = value  # unknown keys are refused by the schema
@@ -134,6 +145,10 @@ def rules_tables(rules: Rules) -> dict[str, pl.DataFrame]:
         {"band": name, "min_days": low, "max_days": high}
         for name, (low, high) in s.bands.model_dump().items()
     ]
+    aarshjul = pl.DataFrame(
+        [{"month": month, "topic": topic} for month, topic in rules.aarshjul.items()],
+        schema={"month": pl.Int32, "topic": pl.String},
+    )
     return {
         "rules_general": general,
         "rules_code_sets": pl.DataFrame(
@@ -166,6 +181,7 @@ def rules_tables(rules: Rules) -> dict[str, pl.DataFrame]:
                 "source": pl.String,
             },
         ),
+        "rules_aarshjul": aarshjul,
     }
 
 

@@ -35,6 +35,12 @@ from ingest.registers.specs import CAUSES, SCHEMES
 SMALL_CELL_MINIMUM = 3  # fewer would let a report show groups of one or two persons
 BAND_NAMES = ("kort", "mellem", "lang")
 SDP_CATEGORIES = (1, 2, 3)
+# Month names for the årshjul (aarshjul) keys: full Danish names and Babel's abbreviations.
+MONTHS_DA = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+AARSHJUL_TOPIC_MAX = 120  # characters: a topic is a line in the wheel's table, not a text
 _BOOLEANS = {"true": True, "ja": True, "1": True, "false": False, "nej": False, "0": False}
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
@@ -104,11 +110,58 @@ def _municipality_code(value: Any) -> str:
     return text
 
 
+def _month(key: Any) -> int:
+    """1–12 (also "01"), or a Danish month name or its first three letters ("feb", "feb.")."""
+    if isinstance(key, int) and not isinstance(key, bool) and 1 <= key <= 12:
+        return key
+    if isinstance(key, str):
+        text = key.strip().lower().rstrip(".")
+        if text.isdigit() and 1 <= int(text) <= 12:
+            return int(text)
+        for number, name in enumerate(MONTHS_DA, 1):
+            if text == name or (len(text) >= 3 and name.startswith(text)):
+                return number
+    raise _fail(
+        "month",
+        "'{value}' er ikke en måned (skriv 1–12 eller januar–december)",
+        value=str(key),
+    )
+
+
+def _aarshjul(value: Any) -> dict[int, str]:
+    """Month → the HMU meeting's topic; a month left out (or null) has no meeting."""
+    if not isinstance(value, dict):
+        raise _fail("aarshjul", "forventede måned: emne, fx 3: Årlig inklusionsgennemgang")
+    out: dict[int, str] = {}
+    for key, topic in value.items():
+        month = _month(key)
+        if month in out:
+            raise _fail("duplicate", "{month} står mere end én gang", month=MONTHS_DA[month - 1])
+        if topic is None:
+            continue
+        if not isinstance(topic, str) or not topic.strip():
+            raise _fail(
+                "aarshjul",
+                "{month}: forventede et emne som tekst",
+                month=MONTHS_DA[month - 1],
+            )
+        if len(topic.strip()) > AARSHJUL_TOPIC_MAX:
+            raise _fail(
+                "aarshjul",
+                "{month}: emnet må højst være {n} tegn",
+                month=MONTHS_DA[month - 1],
+                n=AARSHJUL_TOPIC_MAX,
+            )
+        out[month] = " ".join(topic.split())
+    return dict(sorted(out.items()))
+
+
 Int = Annotated[int, Strict()]
 Number = Annotated[float, Strict()]  # an int is a number too; text is not
 Text = Annotated[str, Strict(), Field(min_length=1)]
 Bool = Annotated[bool, BeforeValidator(_boolean)]
 Date = Annotated[date, BeforeValidator(_date)]
+Aarshjul = Annotated[dict[int, str], BeforeValidator(_aarshjul)]
 Schemes = Annotated[list[Text], Field(min_length=1), AfterValidator(_code_list(SCHEMES))]
 Causes = Annotated[list[Text], Field(min_length=1), AfterValidator(_code_list(CAUSES))]
 
@@ -246,6 +299,7 @@ class Rules(_Rules):
     sickness: Sickness
     retention: Retention
     sdp_followup: Annotated[list[SdpFollowup], AfterValidator(_unique_names)]
+    aarshjul: Aarshjul = Field(default_factory=dict)  # the HMU's annual wheel (hmu report)
 
 
 # --- messages ----------------------------------------------------------------------------------
@@ -273,7 +327,9 @@ _MESSAGES = {
 
 
 # Errors whose text already names the value, or that have no single value to show.
-_NO_INPUT_SHOWN = {"missing", "extra_forbidden", "bands", "then", "code", "duplicate"}
+_NO_INPUT_SHOWN = {
+    "missing", "extra_forbidden", "bands", "then", "code", "duplicate", "month", "aarshjul"
+}  # fmt: skip
 
 
 def _path(loc: tuple[Any, ...]) -> str:

@@ -225,3 +225,54 @@ def test_several_problems_are_listed_on_one_line(tmp_path):
         "skal være mindst 3 (fik 0); history_months: forventede et heltal (fik 'x') "
         "(og 1 fejl mere)"
     )
+
+
+# --- aarshjul: the HMU's annual wheel (hmu report) ---------------------------------------------
+
+
+def test_the_default_aarshjul_has_eight_meetings_and_becomes_a_table():
+    rules = merged_rules(None)
+    assert sorted(rules.aarshjul) == [2, 3, 5, 6, 8, 9, 11, 12]
+    assert rules.aarshjul[3].startswith("Årlig inklusionsgennemgang")
+    table = rules_tables(rules)["rules_aarshjul"]
+    assert table.columns == ["month", "topic"]
+    assert table.rows() == sorted(rules.aarshjul.items())
+
+
+def test_a_municipalitys_aarshjul_replaces_the_default_whole(tmp_path):
+    """Months by number, zero-padded text or Danish name (also abbreviated); null = no meeting;
+    the default months not named are gone (a merge could not match 2 with februar)."""
+    rules = merged_rules(
+        _rules_file(
+            tmp_path,
+            'aarshjul:\n  1: "Budget  og\n    APV"\n  "04": Trivsel\n  Okt.: Sygefravær\n'
+            "  december: null\n",
+        )
+    )
+    assert rules.aarshjul == {1: "Budget og APV", 4: "Trivsel", 10: "Sygefravær"}
+    with duckdb.connect() as conn:
+        create_raw_schema(conn)
+        load_rules(conn, _rules_file(tmp_path, "aarshjul: {maj: Kvoter}\n"))
+        assert conn.execute("SELECT month, topic FROM raw.rules_aarshjul").fetchall() == [
+            (5, "Kvoter")
+        ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("aarshjul: {13: x}\n",
+         "rules.yml: aarshjul: '13' er ikke en måned (skriv 1–12 eller januar–december)"),
+        ("aarshjul: {ma: x}\n",
+         "rules.yml: aarshjul: 'ma' er ikke en måned (skriv 1–12 eller januar–december)"),
+        ("aarshjul: {2: a, Februar: b}\n", "rules.yml: aarshjul: februar står mere end én gang"),
+        ("aarshjul: {2: 5}\n", "rules.yml: aarshjul: februar: forventede et emne som tekst"),
+        ('aarshjul: {2: "  "}\n', "rules.yml: aarshjul: februar: forventede et emne som tekst"),
+        ("aarshjul: [Budget]\n",
+         "rules.yml: aarshjul: forventede måned: emne, fx 3: Årlig inklusionsgennemgang"),
+        (f"aarshjul: {{3: {'x' * 121}}}\n",
+         "rules.yml: aarshjul: marts: emnet må højst være 120 tegn"),
+    ],
+)  # fmt: skip
+def test_a_bad_aarshjul_names_the_month_and_what_was_expected(tmp_path, text, message):
+    assert _error(tmp_path, text) == message
