@@ -129,7 +129,9 @@ def _report_options(args: list[str]) -> dict[str, str | bool]:
     return options
 
 
-def _report(name: str, database: Path, *, period: str, out: Path, options: dict) -> list[Path]:
+def _report(
+    name: str, database: Path, *, period: str | None, out: Path, options: dict
+) -> list[Path]:
     from reports.errors import ReportError
     from reports.registry import run_report
 
@@ -196,7 +198,10 @@ def build(input_dir: Path, database: Path, as_of: date | None, config: Path | No
 @click.argument("name", metavar="RAPPORT")
 @click.option("--database", type=click.Path(path_type=Path), required=True, help="Varehuset.")
 @click.option(
-    "--period", required=True, metavar="PERIODE", help="År (2025), kvartal (2025Q3) eller måned."
+    "--period",
+    default=None,
+    metavar="PERIODE",
+    help="År (2025), kvartal (2025Q3) eller måned (2025-11); hmu tager også --year/--quarter.",
 )
 @click.option(
     "--out",
@@ -205,7 +210,7 @@ def build(input_dir: Path, database: Path, as_of: date | None, config: Path | No
     help="Mappen, rapporterne skrives i (standard: out/reports).",
 )
 @click.pass_context
-def report(ctx: click.Context, name: str, database: Path, period: str, out: Path) -> None:
+def report(ctx: click.Context, name: str, database: Path, period: str | None, out: Path) -> None:
     for path in _report(name, database, period=period, out=out, options=_report_options(ctx.args)):
         click.echo(f"Skrev {path}")
 

@@ -11,7 +11,9 @@ values: None draws nothing.
 from __future__ import annotations
 
 import io
+import math
 import re
+import textwrap
 from html import escape
 
 import matplotlib
@@ -20,6 +22,7 @@ matplotlib.use("Agg")  # no display; must come before pyplot
 
 import matplotlib.pyplot as plt  # noqa: E402
 from markupsafe import Markup  # noqa: E402
+from matplotlib.patches import Patch, Wedge  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from reports.formatting import fmt_number, fmt_pct  # noqa: E402
@@ -181,4 +184,113 @@ def bar_chart(
         ax.set_xlabel(x_label)
         ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
         desc = f"Søjlediagram over {', '.join(categories) or 'ingen kategorier'}."
+        return _svg(fig, title, desc)
+
+
+def year_wheel(
+    month_labels: list[str],
+    topics: dict[int, str],
+    *,
+    highlighted: set[int],
+    current: int | None,
+    centre: str,
+    centre_note: str,
+    title: str,
+    highlight_label: str,
+    current_label: str,
+) -> Markup:
+    """A ring of the 12 months (January at 12 o'clock, clockwise), e.g. an HMU årshjul.
+
+    Months with a topic are filled and carry the topic outside the ring; the `highlighted`
+    months (1–12) get a band outside the ring and the `current` month a black outline, so
+    neither depends on colour alone. The legend names all three; `centre` is the big text in
+    the middle (the period), `centre_note` the small one under it.
+    """
+    inner_text = {True: "white", False: "#333333"}
+    with plt.rc_context({**STYLE, "axes.grid": False}):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 5.2))
+        ax.set_aspect("equal")
+        ax.axis("off")
+        radius, width = 1.0, 0.38
+        for month in range(1, 13):
+            end = 90 - 30 * (month - 1)  # degrees, counter-clockwise from 3 o'clock
+            start = end - 30
+            meeting = month in topics
+            ax.add_patch(
+                Wedge(
+                    (0, 0),
+                    radius,
+                    start,
+                    end,
+                    width=width,
+                    edgecolor="white",
+                    linewidth=2,
+                    facecolor=PALETTE[0] if meeting else "#e8ecf0",
+                )  # fmt: skip
+            )
+            if month in highlighted:
+                ax.add_patch(
+                    Wedge(
+                        (0, 0),
+                        radius + 0.1,
+                        start + 0.6,
+                        end - 0.6,
+                        width=0.065,
+                        facecolor=PALETTE[1],
+                        edgecolor="none",
+                    )  # fmt: skip
+                )
+            if month == current:
+                ax.add_patch(
+                    Wedge(
+                        (0, 0),
+                        radius,
+                        start,
+                        end,
+                        width=width,
+                        facecolor="none",
+                        edgecolor="black",
+                        linewidth=2.4,
+                    )  # fmt: skip
+                )
+            mid = math.radians((start + end) / 2)
+            cos, sin = math.cos(mid), math.sin(mid)
+            label_r = radius - width / 2
+            ax.text(label_r * cos, label_r * sin, month_labels[month - 1], ha="center",
+                    va="center", fontsize=8.5, color=inner_text[meeting],
+                    fontweight="bold" if month == current else "normal")  # fmt: skip
+            if meeting:
+                ax.plot([(radius + 0.13) * cos, (radius + 0.22) * cos],
+                        [(radius + 0.13) * sin, (radius + 0.22) * sin],
+                        color="#888888", linewidth=0.8)  # fmt: skip
+                x, y = (radius + 0.26) * cos, (radius + 0.26) * sin
+                ha = "left" if x > 0.05 else "right" if x < -0.05 else "center"
+                ax.text(x, y, "\n".join(textwrap.wrap(topics[month], 30)), ha=ha, va="center",
+                        fontsize=7.5)  # fmt: skip
+        ax.text(0, 0.08, centre, ha="center", va="center", fontweight="bold",
+                fontsize=16 if len(centre) <= 6 else 12)  # fmt: skip
+        ax.text(0, -0.14, centre_note, ha="center", va="center", fontsize=8)
+        ax.set_xlim(-2.35, 2.35)
+        ax.set_ylim(-1.5, 1.5)
+        legend = [
+            Patch(facecolor=PALETTE[0], label="Møde i HMU"),
+            Patch(facecolor="#e8ecf0", label="Intet møde"),
+            Patch(facecolor=PALETTE[1], label=highlight_label),
+        ]
+        if current is not None:
+            legend.append(Patch(facecolor="white", edgecolor="black", linewidth=2,
+                                label=current_label))  # fmt: skip
+        ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=2,
+                  frameon=False, fontsize=8)  # fmt: skip
+        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        meetings = "; ".join(f"{month_labels[m - 1]}: {t}" for m, t in sorted(topics.items()))
+        desc = f"Årshjul med årets tolv måneder. Møder: {meetings or 'ingen'}."
+        if highlighted:
+            desc += (
+                f" {highlight_label}: "
+                + ", ".join(month_labels[m - 1] for m in sorted(highlighted))
+                + "."
+            )
+        if current is not None:
+            desc += f" {current_label}: {month_labels[current - 1]}."
         return _svg(fig, title, desc)

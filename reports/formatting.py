@@ -79,6 +79,11 @@ def fmt_month_short(d: date) -> str:
     return format_date(d, "MMM y", locale=LOCALE)
 
 
+def fmt_month_abbr(d: date) -> str:
+    """'jan.', 'maj' (the month alone, as on the årshjul)."""
+    return format_date(d, "MMM", locale=LOCALE)
+
+
 def fmt_quarter(d: date) -> str:
     """'1. kvt. 2025' for any day of the quarter."""
     return format_date(d, "QQQ y", locale=LOCALE)

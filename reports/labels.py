@@ -1,7 +1,8 @@
 """Danish labels of codes, from the one list of codes: the dbt seed `code_labels.csv`.
 
 The same file gives ingest its valid codes (ingest/registers/specs.py) and dbt its code tests
-(the `in_code_list` generic test), so a code and its label are written down once.
+(the `in_code_list` generic test), so a code and its label are written down once. KPI names and
+their labels come from the one KPI list, the seed `kpi_definitions.csv` (`kpis()`).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-CODE_LABELS_CSV = (
-    Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "code_labels.csv"
-)
+SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
+CODE_LABELS_CSV = SEEDS / "code_labels.csv"
+KPI_DEFINITIONS_CSV = SEEDS / "kpi_definitions.csv"
 
 
 @lru_cache(maxsize=1)
@@ -41,3 +42,10 @@ def label(code: str | None, code_list: str, missing: str = "Uoplyst") -> str:
     if code is None:
         return missing
     return labels(code_list).get(code, code)
+
+
+@lru_cache(maxsize=1)
+def kpis() -> dict[str, dict[str, str]]:
+    """kpi → its seed row (unit, scopes, label_da, …), in the seed's order (the reports' order)."""
+    with KPI_DEFINITIONS_CSV.open(encoding="utf-8", newline="") as handle:
+        return {row["kpi"]: row for row in csv.DictReader(handle, delimiter=";")}

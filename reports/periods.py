@@ -86,6 +86,40 @@ class Period:
         return text
 
 
+def shifted(period: Period, steps: int) -> Period:
+    """The period `steps` periods of the same kind later (negative: earlier): 2025Q1, −1 →
+    2024Q4."""
+    months = {"year": 12, "quarter": 3, "month": 1}[period.kind] * steps
+    index = period.start.year * 12 + period.start.month - 1 + months
+    start = date(index // 12, index % 12 + 1, 1)
+    if period.kind == "year":
+        return parse_period(str(start.year))
+    if period.kind == "quarter":
+        return parse_period(f"{start.year}Q{(start.month - 1) // 3 + 1}")
+    return parse_period(f"{start.year}-{start.month:02d}")
+
+
+_YEAR_RE = re.compile(r"^\d{4}$")
+_QUARTER_RE = re.compile(r"^(\d{4})[QK]([1-4])$")
+
+
+def year_option(text: str) -> str:
+    """`--year 2025` → '2025'; anything else a ReportError in Danish."""
+    if not isinstance(text, str) or not _YEAR_RE.match(text.strip()):
+        raise ReportError(f"Ugyldigt år {text!r}: skriv fire cifre, fx --year 2025.")
+    return text.strip()
+
+
+def quarter_option(text: str) -> str:
+    """`--quarter 2025Q3` (also 2025K3, lower case) → '2025Q3'; else a ReportError in Danish."""
+    m = _QUARTER_RE.match(text.strip().upper()) if isinstance(text, str) else None
+    if not m:
+        raise ReportError(
+            f"Ugyldigt kvartal {text!r}: skriv år og kvartal 1–4, fx --quarter 2025Q3."
+        )
+    return f"{m.group(1)}Q{m.group(2)}"
+
+
 def parse_period(text: str) -> Period:
     """'2025' | '2025Q3' (also '2025K3', lower case) | '2025-11' → Period; else ReportError."""
     m = _PERIOD_RE.match(str(text).strip().upper())

@@ -16,7 +16,10 @@ class ReportSpec:
     reads: the dbt relations the report reads, as "schema.model" (marts.* and reporting.*); the
     orchestration makes the report's asset downstream of exactly these. registers: the registers
     whose data quality the report's header lists. options: option name → Danish help text.
-    aliases: other names the CLI accepts (e.g. "sygefravær").
+    aliases: other names the CLI accepts (e.g. "sygefravær"). period_kinds: the kinds of period
+    the report is made for (year, quarter, month). A report whose `options` include `year` or
+    `quarter` takes its period from `--year 2025` / `--quarter 2025Q3` as well as `--period`
+    (reports.registry.run_report turns them into the one period code).
     """
 
     name: str
@@ -27,6 +30,7 @@ class ReportSpec:
     options: dict[str, str] = field(default_factory=dict)
     registers: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    period_kinds: tuple[str, ...] = ("year", "quarter", "month")
 
     def __post_init__(self) -> None:
         bad = [r for r in self.reads if r.split(".")[0] not in ("marts", "reporting")]

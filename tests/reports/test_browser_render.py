@@ -65,7 +65,9 @@ def _chart_pixels(png: Path) -> int:
 
 def test_every_report_shows_its_charts_offline(demo_warehouse, chromium, tmp_path):
     html_files = sorted(demo_warehouse.reports.glob("*.html"))
-    assert {p.name.split("_")[0] for p in html_files} >= {"inklusion", "kvote", "sygefravaer"}
+    assert {p.name.split("_")[0] for p in html_files} >= {
+        "hmu", "inklusion", "kvote", "sygefravaer"
+    }  # fmt: skip
     for html in html_files:
         source = html.read_text(encoding="utf-8")
         without_charts = tmp_path / f"nochart_{html.name}"
@@ -77,3 +79,53 @@ def test_every_report_shows_its_charts_offline(demo_warehouse, chromium, tmp_pat
 
         drawn = _chart_pixels(shot) - _chart_pixels(control)
         assert drawn >= MIN_CHART_PIXELS, f"{html.name}: only {drawn} chart pixels on screen"
+
+
+RESOURCES = """
+<script>
+window.addEventListener("load", function () {
+  var pre = document.createElement("pre"); pre.id = "resources";
+  pre.textContent = JSON.stringify(performance.getEntriesByType("resource").map(function (e) {
+    return e.name; }));
+  document.body.appendChild(pre);
+});
+</script>
+"""
+# A request for anything outside the file: in an attribute, in CSS, or as an import.
+REMOTE = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//)|url\(\s*["']?(?:https?:)?//|@import"""
+)
+
+
+def test_hmu_year_and_quarter_offline_without_console_messages(demo_warehouse, chromium, tmp_path):
+    """The hmu report for the demo's year and for a quarter: nothing to fetch (no remote
+    reference in the source; the page's own resource list is empty with the network cut off)
+    and not a single console message (no script error) in headless Chromium."""
+    import json
+
+    from reports.registry import run_report
+
+    year = demo_warehouse.reports / "hmu_2025.html"
+    quarter = next(
+        p
+        for p in run_report("hmu", demo_warehouse.database, quarter="2025Q3", out_dir=tmp_path)
+        if p.suffix == ".html"
+    )
+    for html in (year, quarter):
+        source = html.read_text(encoding="utf-8")
+        assert not REMOTE.search(source), (html.name, REMOTE.search(source))
+        probe = tmp_path / f"probe_{html.name}"
+        probe.write_text(source.replace("</body>", RESOURCES + "</body>"), encoding="utf-8")
+        done = subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+             "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+             "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom",
+             probe.as_uri()],
+            check=True, timeout=120, capture_output=True, text=True, cwd=tmp_path,
+        )  # fmt: skip
+        console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+        assert console == [], (html.name, console)
+        found = re.search(r'<pre id="resources">(.*?)</pre>', done.stdout, flags=re.S)
+        assert found, html.name
+        assert json.loads(found.group(1).replace("&quot;", '"')) == [], html.name
+        assert "Resumé" in done.stdout and "Årshjul" in done.stdout

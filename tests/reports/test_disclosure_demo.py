@@ -30,7 +30,7 @@ MIN_PERSONS = 5
 def reports(demo_warehouse, tmp_path_factory) -> dict[str, dict[str, Path]]:
     out = tmp_path_factory.mktemp("disclosure_demo")
     files = {}
-    for name in ("sygefravaer", "inklusion", "kvote", "benchmark"):
+    for name in ("sygefravaer", "inklusion", "kvote", "benchmark", "hmu"):
         paths = run_report(name, demo_warehouse.database, period="2025", out_dir=out)
         files[name] = {p.suffix: p for p in paths}
     return files
@@ -249,5 +249,92 @@ def test_reports_without_own_suppression_say_why(reports):
     assert "Ingen tal er skjult" in kvote
     benchmark = reports["benchmark"][".html"].read_text(encoding="utf-8")
     assert "jobindsats.dk har skjult" in benchmark
-    for name in ("sygefravaer", "inklusion"):
+    for name in ("sygefravaer", "inklusion", "hmu"):
         assert "Nogle tal er skjult" in reports[name][".html"].read_text(encoding="utf-8")
+
+
+# --- hmu ------------------------------------------------------------------------------------
+
+
+def _hmu_sickness_units(path: Path) -> dict[str, dict[str, bool]]:
+    """unit id → {group: persons shown} from the hmu XLSX sheet Sygefravær."""
+    out = {}
+    for row in _rows(openpyxl.load_workbook(path)["Sygefravær"]):
+        out[row[-1]] = {g: row[3 + 2 * i] is not None for i, g in enumerate(GROUPS)}
+    return out
+
+
+def test_hmu_sickness_hides_what_sygefravaer_hides_and_gives_nothing_away(demo_warehouse, reports):
+    """The municipality and its areas: the same cells hidden as in the sygefravaer report (so
+    the two reports cannot be set against each other), and nothing derivable within the hmu
+    report through alle = ordinære + inklusion and kommune = own staff + Σ areas."""
+    db = demo_warehouse.database
+    hmu = _hmu_sickness_units(reports["hmu"][".xlsx"])
+    parser = _UnitRows()
+    parser.feed(reports["hmu"][".html"].read_text(encoding="utf-8"))
+    html = {u: {g: t != "–" for g, t in gs.items()} for u, gs in parser.units.items()}
+    assert html == hmu  # HTML and XLSX hide the same cells
+    sygefravaer = _xlsx_units(reports["sygefravaer"][".xlsx"])
+    levels = dict(sql(db, "select org_unit_id, level from marts.dim_org_unit"))
+    assert set(hmu) == {u for u in sygefravaer if levels[u] <= 1}
+    assert hmu == {u: sygefravaer[u] for u in hmu}
+    parents, own = _sickness_structure(db, 2025)
+    known, relations, protected = _sickness_audit(hmu, parents, own)
+    assert audit(known, relations, protected) == set()
+
+
+def test_hmu_count_tables_give_nothing_hidden_away(reports):
+    """Inclusion by scheme / workplace type / area share one total; union areas and the two
+    outcome tables each have total = Σ rows (cases and successes alike)."""
+    book = openpyxl.load_workbook(reports["hmu"][".xlsx"])
+    known, protected, relations = set(), set(), []
+
+    def cell(key, value):
+        (protected if value is None else known).add(key)
+
+    for sheet in ("Ordninger", "Arbejdspladstyper", "Områder"):
+        rows = _rows(book[sheet])
+        assert rows[-1][0] == "I alt"
+        cell(("active", "total"), rows[-1][1])
+        for label, persons, _fte in rows[:-1]:
+            cell((sheet, label), persons)
+        relations.append((("active", "total"), [(sheet, r[0]) for r in rows[:-1]]))
+    for sheet, column in (("Faglig organisation", 1), ("Fastholdelse", 1), ("Fastholdelse", 2),
+                          ("Job efter forløb", 1), ("Job efter forløb", 2)):  # fmt: skip
+        rows = _rows(book[sheet])
+        if not rows:
+            continue
+        total, parts = rows[-1], rows[:-1]
+        cell((sheet, column, "total"), total[column])
+        for r in parts:
+            cell((sheet, column, r[0]), r[column])
+        relations.append(((sheet, column, "total"), [(sheet, column, r[0]) for r in parts]))
+    assert protected  # the demo has small groups
+    assert audit(known, relations, protected) == set()
+
+
+def test_hmu_inclusion_tables_hide_what_the_inklusion_report_hides(reports):
+    hmu = openpyxl.load_workbook(reports["hmu"][".xlsx"])
+    inklusion = openpyxl.load_workbook(reports["inklusion"][".xlsx"])
+    for sheet in ("Ordninger", "Arbejdspladstyper", "Områder"):
+        assert [r[:3] for r in _rows(hmu[sheet])] == [r[:3] for r in _rows(inklusion[sheet])]
+
+
+def test_hmu_targets_hide_what_the_sickness_table_hides(demo_warehouse, reports):
+    """A sickness KPI of the municipality is shown exactly when its group is shown in the
+    sickness table; a KPI fct_kpi suppresses is hidden and not judged."""
+    book = openpyxl.load_workbook(reports["hmu"][".xlsx"])
+    root = next(r for r in _rows(book["Sygefravær"]))
+    shown = {g: root[3 + 2 * i] is not None for i, g in enumerate(GROUPS)}
+    labels = dict(sql(demo_warehouse.database, "select kpi, label_da from raw.kpi_definitions"))
+    kommune = {r[0]: r for r in _rows(book["Måltal"]) if r[1] == root[0]}
+    for g in GROUPS:
+        row = kommune[labels[f"sickness_pct_{g}"]]
+        assert (row[3] is not None) == shown[g], g
+    suppressed = sql(
+        demo_warehouse.database,
+        """select kpi from marts.fct_kpi where scope_type = 'kommune' and period_type = 'year'
+           and period_start = date '2025-01-01' and suppressed""",
+    )
+    for (kpi,) in suppressed:
+        assert kommune[labels[kpi]][3] is None and kommune[labels[kpi]][6] == "Skjult", kpi

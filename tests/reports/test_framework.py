@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_registry_is_an_explicit_list_with_aliases():
-    assert list(all_reports()) == ["sygefravaer", "inklusion", "kvote", "benchmark"]
+    assert list(all_reports()) == ["sygefravaer", "inklusion", "kvote", "benchmark", "hmu"]
     assert get_report("sygefravær") is get_report("SYGEFRAVAER") is all_reports()["sygefravaer"]
     with pytest.raises(ReportError, match="Ukendt rapport 'nope'. Kendte rapporter: sygefravaer"):
         get_report("nope")
@@ -46,7 +46,10 @@ def test_report_modules_query_only_what_they_declare():
     import re
 
     for spec in REPORTS:
-        source = (REPO / "reports" / f"{spec.name}.py").read_text(encoding="utf-8")
+        # the report's module and its helpers (reports/hmu.py, hmu_content.py, hmu_summary.py)
+        paths = [REPO / "reports" / f"{spec.name}.py"]
+        paths += sorted((REPO / "reports").glob(f"{spec.name}_*.py"))
+        source = "\n".join(p.read_text(encoding="utf-8") for p in paths)
         named = set(
             re.findall(r"\b((?:marts|reporting|intermediate|staging|raw)\.[a-z_]+)", source)
         )
@@ -173,3 +176,32 @@ def test_report_meta_lists_only_the_registers_a_report_uses(meta_db):
         "(Y07A02_x.json: Forkert nøgle)."
     ]
     assert benchmark["dq_registers"] == ["jobindsats.dk"]
+
+
+def test_a_report_takes_its_period_from_year_or_quarter_when_it_offers_them(tmp_path):
+    """hmu: --year / --quarter (or --period); exactly one; no month. Other reports keep
+    --period only. All checked before the database is opened."""
+    from reports.registry import choose_period
+
+    hmu, kvote = get_report("hmu"), get_report("kvote")
+    assert choose_period(hmu, None, {"year": "2025"}) == "2025"
+    assert choose_period(hmu, None, {"quarter": "2025k3"}) == "2025Q3"
+    assert choose_period(hmu, "2025q1", {}) == "2025Q1"
+    options = {"quarter": "2025Q3", "unit": None}
+    choose_period(hmu, None, options)
+    assert options == {"unit": None}  # the period option is used up, the rest stays
+    for period, options, message in (
+        (None, {"quarter": "2025Q5"}, "Ugyldigt kvartal '2025Q5'"),
+        (None, {"quarter": True}, "Tilvalget --quarter kræver en værdi"),
+        (None, {"year": "2025-01"}, "Ugyldigt år '2025-01'"),
+        ("2025-11", {}, "laves for et år eller et kvartal, ikke for en måned"),
+        ("2025", {"year": "2025"}, r"Angiv perioden én gang \(fik --period, --year\)"),
+        (None, {}, "Angiv rapportens periode: --year 2025 eller --quarter 2025Q3"),
+    ):
+        with pytest.raises(ReportError, match=message):
+            choose_period(hmu, period, dict(options))
+    assert choose_period(kvote, "2025-11", {}) == "2025-11"
+    with pytest.raises(ReportError, match=r"^Angiv rapportens periode: --period 2025\.$"):
+        choose_period(kvote, None, {"year": "2025"})  # kvote has no --year: left for render
+    with pytest.raises(ReportError, match="Ugyldigt kvartal"):
+        run_report("hmu", tmp_path / "none.duckdb", quarter="2025Q0", out_dir=tmp_path)

@@ -1,5 +1,7 @@
 """Every demo HTML report on screen (headless Chromium, 1400 px wide) and on A4 (Chromium's PDF).
 
+The hmu report is printed for the demo's year and for a quarter (2025Q3) as well.
+
 Screen: a script added to a copy of the report measures, after layout, that the page does not
 scroll sideways and that no table is wider than the box it sits in (nothing cut off). Paper: the
 PDF (read with pdfplumber) has every character and every table line inside its page, page 1 holds
@@ -44,15 +46,23 @@ def chromium() -> str:
     )
 
 
-def _html_files(demo_warehouse) -> list[Path]:
+@pytest.fixture(scope="module")
+def html_files(demo_warehouse, tmp_path_factory) -> list[Path]:
+    """Every report the demo wrote (for the as_of year), and the hmu report for a quarter."""
+    from reports.registry import run_report
+
     files = sorted(demo_warehouse.reports.glob("*.html"))
     assert {p.name.split("_")[0] for p in files} == {
         "benchmark",
+        "hmu",
         "inklusion",
         "kvote",
         "sygefravaer",
     }
-    return files
+    quarter = run_report(
+        "hmu", demo_warehouse.database, quarter="2025Q3", out_dir=tmp_path_factory.mktemp("q")
+    )
+    return files + [p for p in quarter if p.suffix == ".html"]
 
 
 def _run(browser: str, args: list[str], cwd: Path) -> str:
@@ -67,8 +77,8 @@ def _run(browser: str, args: list[str], cwd: Path) -> str:
     return done.stdout
 
 
-def test_every_report_fits_a_1400_px_screen(demo_warehouse, chromium, tmp_path):
-    for html in _html_files(demo_warehouse):
+def test_every_report_fits_a_1400_px_screen(html_files, chromium, tmp_path):
+    for html in html_files:
         probe = tmp_path / html.name
         probe.write_text(html.read_text(encoding="utf-8").replace("</body>", CHECK + "</body>"))
         dom = _run(
@@ -86,11 +96,11 @@ def test_every_report_fits_a_1400_px_screen(demo_warehouse, chromium, tmp_path):
 
 
 def test_every_report_prints_on_a4_with_every_column_inside_the_page(
-    demo_warehouse, chromium, tmp_path
+    html_files, chromium, tmp_path
 ):
     import pdfplumber
 
-    for html in _html_files(demo_warehouse):
+    for html in html_files:
         pdf_path = tmp_path / f"{html.stem}.pdf"
         _run(
             chromium,
@@ -116,7 +126,11 @@ def test_every_report_prints_on_a4_with_every_column_inside_the_page(
                     assert bottom > h / 3, (html.name, i, bottom)
             first = pages[0].extract_text() or ""
             # the header does not stand alone on page 1: the first section starts there
-            assert re.search(r"Enheder|Overblik|Udvikling", first), html.name
+            assert re.search(r"Enheder|Overblik|Udvikling|Resumé", first), html.name
+            if html.name.startswith("hmu"):
+                # the Resumé is whole on page 1, under the header
+                assert "Resumé" in first, html.name
+                assert re.search(r"måltal\s+for\s+kommunen", first), html.name
             if html.name.startswith("sygefravaer"):
                 # the unit table's last column group (Inklusion) is on the page, with its header
                 assert "Inklusion" in first and "Personer" in first
