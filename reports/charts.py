@@ -5,7 +5,9 @@ passes one label per point (from reports.formatting, e.g. "jan. 2025", "2025", "
 so yearly values are drawn as years and never at a month. A point flagged `partial` (a month
 that is not over yet) is drawn hollow with a dashed line to it, and the caller says so in the
 figure caption (`note` also goes into the SVG description). Callers pass already-protected
-values: None draws nothing.
+values: None draws nothing. A line chart may carry targets (a dashed step line in the colour of
+the series it belongs to) and labelled spans of x (e.g. the rule version in force), whose
+boundaries are drawn as dotted vertical lines.
 """
 
 from __future__ import annotations
@@ -108,18 +110,25 @@ def line_chart(
     invert_y: bool = False,
     note: str | None = None,
     height_in: float = 3.0,
+    targets: dict[str, list[float | None]] | None = None,
+    spans: list[tuple[float, float, str]] | None = None,
 ) -> Markup:
     """Lines over categorical x (one label per point); None breaks a line.
 
     y_format: pct (0–100 scale) | int | dec1 | dec2. invert_y: rank axes (1 at the top).
+    targets: series name → a target per point, drawn as a dashed step line in that series'
+    colour and named "Mål: <series>" in the legend. spans: (x from, x to, label) in point
+    units (point i covers i − 0,5 … i + 0,5), labelled at the bottom of the plot, every other
+    one shaded, a dotted line at each inner boundary.
     """
     partial = partial or [False] * len(x_labels)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, height_in))
         xs = list(range(len(x_labels)))
         drawn = False
+        colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(series)}
         for i, (name, values) in enumerate(series.items()):
-            colour = PALETTE[i % len(PALETTE)]
+            colour = colours[name]
             style = "--" if i >= len(PALETTE) else "-"
             full = [v if not p else None for v, p in zip(values, partial, strict=True)]
             ys = [float("nan") if v is None else v for v in full]
@@ -130,6 +139,11 @@ def line_chart(
                     if j > 0 and values[j - 1] is not None:
                         ax.plot([j - 1, j], [values[j - 1], v], ":", color=colour, linewidth=1.5)
             drawn = drawn or any(v is not None for v in values)
+        for name, values in (targets or {}).items():
+            if any(v is not None for v in values):
+                ys = [float("nan") if v is None else v for v in values]
+                ax.step(xs, ys, "--", where="mid", color=colours.get(name, PALETTE[-1]),
+                        linewidth=1.2, label=f"Mål: {name}")  # fmt: skip
         if not drawn:
             ax.text(0.5, 0.5, "Ingen tal at vise", transform=ax.transAxes, ha="center")
         ticks = _ticks_for(len(x_labels))
@@ -145,10 +159,11 @@ def line_chart(
             ax.invert_yaxis()
         ax.set_ylabel(y_label)
         ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        _draw_spans(ax, spans or [])
         if any(p for p, v in zip(partial, x_labels, strict=True) if p):
             ax.plot([], [], "o", color="#444444", markerfacecolor="white",
                     label="Måneden er ikke slut")  # fmt: skip
-        if len(series) > 1 or any(partial):
+        if len(series) > 1 or any(partial) or targets:
             # beside the plot, so it never collides with the x labels
             ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
         desc = (
@@ -156,7 +171,23 @@ def line_chart(
             if x_labels
             else "Linjediagram uden data."
         )
+        if targets:
+            desc += f" Stiplede linjer: mål for {', '.join(targets)}."
+        if spans:
+            desc += " Markerede perioder: " + "; ".join(label for _, _, label in spans) + "."
         return _svg(fig, title, desc + (f" {note}" if note else ""))
+
+
+def _draw_spans(ax, spans: list[tuple[float, float, str]]) -> None:
+    """Labelled spans of x: every other one shaded, dotted lines at the inner boundaries, the
+    labels of neighbouring spans at two heights so that narrow spans do not overprint."""
+    for i, (start, end, text) in enumerate(spans):
+        if i % 2:
+            ax.axvspan(start, end, color="#000000", alpha=0.05, linewidth=0)
+        if i:
+            ax.axvline(start, color="#444444", linestyle=":", linewidth=1)
+        ax.text(start, 0.02 + 0.07 * (i % 2), f" {text}", transform=ax.get_xaxis_transform(),
+                ha="left", va="bottom", fontsize=7.5, color="#333333")  # fmt: skip
 
 
 def bar_chart(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from reports import benchmark, hmu, inklusion, kvote, sygefravaer
+from reports import benchmark, hmu, inklusion, jobcenter, kvote, sygefravaer
 from reports.errors import ReportError
 from reports.periods import parse_period, quarter_option, year_option
 from reports.spec import ReportSpec
@@ -22,6 +22,7 @@ REPORTS: tuple[ReportSpec, ...] = (
     kvote.REPORT,
     benchmark.REPORT,
     hmu.REPORT,
+    jobcenter.REPORT,
 )
 
 # Options that name the period in a report's own words (`hmu --year 2025`); the value becomes
