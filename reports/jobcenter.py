@@ -64,7 +64,9 @@ def load(conn: duckdb.DuckDBPyConnection) -> dict:
     """Every row the report shows, read once (the models are small: periods × kinds/groups)."""
     rules = records(conn, "select * from reporting.rpt_jobcenter_rules")
     if not rules:
-        raise ReportError("Der er ingen byggeoplysninger i databasen (reporting.rpt_jobcenter_rules).")
+        raise ReportError(
+            "Der er ingen byggeoplysninger i databasen (reporting.rpt_jobcenter_rules)."
+        )
     rett = records(conn, "select * from reporting.rpt_jobcenter_rettidighed")
     outcomes = records(conn, "select * from reporting.rpt_jobcenter_outcomes")
     retention = records(conn, "select * from reporting.rpt_jobcenter_retention")
@@ -124,7 +126,7 @@ def benchmark_rows(
         if key not in latest or rank > latest[key][0]:
             latest[key] = (rank, sel, last)
     out = []
-    for (table_id, measure, dims), (_, sel, p) in sorted(latest.items()):
+    for (table_id, measure, dims), (_, sel, p) in latest.items():
         info = measure_info(conn, sel)
         count = is_count(measure)
         out.append(
@@ -144,7 +146,7 @@ def benchmark_rows(
                 kind=value_kind([p.value, p.national]),
             )
         )
-    return out
+    return sorted(out, key=lambda b: (b.table_id, b.measure, b.dimensions))
 
 
 # --- disclosure -------------------------------------------------------------------------------
@@ -378,9 +380,7 @@ def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
             }
         )
     outcome_total = next(r for r in outcome_rows if r["breakdown"] == "total")
-    outcome_tables = {
-        b: [r for r in outcome_rows if r["breakdown"] == b] for b, _, _ in BREAKDOWNS
-    }
+    outcome_tables = {b: [r for r in outcome_rows if r["breakdown"] == b] for b, _, _ in BREAKDOWNS}
 
     def ret_view(key: tuple, row: dict, text: str) -> dict:
         hidden = is_hidden(key)
@@ -396,8 +396,7 @@ def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
 
     retention = data["retention"]
     ret_quarters = [
-        ret_view(("ret", "quarter", q), retention[("quarter", q)], fmt_quarter(q))
-        for q in quarters
+        ret_view(("ret", "quarter", q), retention[("quarter", q)], fmt_quarter(q)) for q in quarters
     ]
     ret_total = ret_view(
         ("ret", period.kind, period.start), retention[(period.kind, period.start)], period.label
@@ -435,7 +434,9 @@ def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
 def explanations(c: dict) -> dict[str, str]:
     """One plain Danish sentence per figure, with the rules in force."""
     rules, versions = c["rules"], c["versions"]
-    cats = sorted({c.strip() for v in versions if v["categories"] for c in v["categories"].split(",")})
+    cats = sorted(
+        {c.strip() for v in versions if v["categories"] for c in v["categories"].split(",")}
+    )
     cats_text = f"visitationskategori {_and_list(cats)}" if cats else "de rette kategorier"
     firsts = sorted({v["first_due_days"] for v in versions})
     first_days = " eller ".join(str(d) for d in firsts) or "55"
@@ -519,20 +520,43 @@ def key_figures(c: dict) -> list[dict]:
     )
     missing = t["all"]["missing"]
     return [
-        {"label": "Rettidighed, alle samtaler", "value": t["all"]["pct"], "kind": "pct",
-         "note": _target_text(t["all"]["target"], t["all"]["target_met"])},
-        {"label": "Rettidighed, første samtale", "value": t["first"]["pct"], "kind": "pct",
-         "note": _target_text(t["first"]["target"], t["first"]["target_met"])},
-        {"label": "Rettidighed, senere samtaler", "value": t["later"]["pct"], "kind": "pct",
-         "note": "intet mål"},
-        {"label": "Sager med mindst én manglende samtale", "value": t["all"]["cases_missing"],
-         "kind": "int",
-         "note": f"manglende samtaler i alt: {fmt_value(missing, 'int')}"},
-        {"label": "Afsluttede forløb fulgt af beskæftigelse", "value": o["pct"], "kind": "pct",
-         "note": _target_text(o["target"], o["target_met"])},
-        {"label": retained, "value": r["pct"], "kind": "pct",
-         "note": _target_text(r["target"], r["target_met"])},
-    ]  # fmt: skip
+        {
+            "label": "Rettidighed, alle samtaler",
+            "value": t["all"]["pct"],
+            "kind": "pct",
+            "note": _target_text(t["all"]["target"], t["all"]["target_met"]),
+        },
+        {
+            "label": "Rettidighed, første samtale",
+            "value": t["first"]["pct"],
+            "kind": "pct",
+            "note": _target_text(t["first"]["target"], t["first"]["target_met"]),
+        },
+        {
+            "label": "Rettidighed, senere samtaler",
+            "value": t["later"]["pct"],
+            "kind": "pct",
+            "note": "intet mål",
+        },
+        {
+            "label": "Sager med mindst én manglende samtale",
+            "value": t["all"]["cases_missing"],
+            "kind": "int",
+            "note": f"manglende samtaler i alt: {fmt_value(missing, 'int')}",
+        },
+        {
+            "label": "Afsluttede forløb fulgt af beskæftigelse",
+            "value": o["pct"],
+            "kind": "pct",
+            "note": _target_text(o["target"], o["target_met"]),
+        },
+        {
+            "label": retained,
+            "value": r["pct"],
+            "kind": "pct",
+            "note": _target_text(r["target"], r["target_met"]),
+        },
+    ]
 
 
 def charts_for(c: dict) -> dict:
@@ -540,11 +564,7 @@ def charts_for(c: dict) -> dict:
     x = [t["label"] for t in trend]
     partial = [t["all"]["partial"] for t in trend]
     names = {k: label(k, "due_kind") for k in KINDS}
-    note = (
-        f"Sidste måned er ikke slut: opgjort {fmt_date(c['as_of'])}."
-        if any(partial)
-        else None
-    )
+    note = f"Sidste måned er ikke slut: opgjort {fmt_date(c['as_of'])}." if any(partial) else None
     out = {
         "rettidighed": charts.line_chart(
             x,
@@ -569,7 +589,9 @@ def charts_for(c: dict) -> dict:
     )
     quarters = c["retention_quarters"]
     rules = c["rules"]
-    name = f"Fastholdt mindst {rules['retention_retained_weeks']} af {rules['retention_weeks']} uger"
+    name = (
+        f"Fastholdt mindst {rules['retention_retained_weeks']} af {rules['retention_weeks']} uger"
+    )
     out["retention"] = charts.line_chart(
         [q["label"] for q in quarters],
         {name: [q["pct"] for q in quarters]},
@@ -602,27 +624,56 @@ def xlsx_sheets(c: dict, words: dict[str, str]) -> list[Sheet]:
     ]
 
     def rett_row(text: str, code: str, v: dict) -> tuple:
-        return (text, code, v["kind_label"], v["dues"], v["on_time"], v["late"], v["missing"],
-                v["pct"], v["target"], v["median"], v["rule_versions"])  # fmt: skip
+        return (
+            text,
+            code,
+            v["kind_label"],
+            v["dues"],
+            v["on_time"],
+            v["late"],
+            v["missing"],
+            v["pct"],
+            v["target"],
+            v["median"],
+            v["rule_versions"],
+        )
 
     rett_rows = [rett_row(m["label"], m["code"], m[k]) for m in c["months"] for k in KINDS]
     if period.kind != "month":
         rett_rows += [rett_row(f"I alt {period.label}", period.code, c["total"][k]) for k in KINDS]
     trend_rows = [
-        (t["label"] + (" (ikke slut)" if t["all"]["partial"] else ""), t["code"],
-         *(x for k in KINDS for x in (t[k]["dues"], t[k]["pct"])),
-         t["all"]["target"], t["first"]["target"])
+        (
+            t["label"] + (" (ikke slut)" if t["all"]["partial"] else ""),
+            t["code"],
+            *(x for k in KINDS for x in (t[k]["dues"], t[k]["pct"])),
+            t["all"]["target"],
+            t["first"]["target"],
+        )
         for t in c["trend"]
-    ]  # fmt: skip
+    ]
     missing_rows = [
-        (m["label"], m["code"], m["all"]["cases_missing"], m["first"]["missing"],
-         m["later"]["missing"], m["all"]["missing"])
+        (
+            m["label"],
+            m["code"],
+            m["all"]["cases_missing"],
+            m["first"]["missing"],
+            m["later"]["missing"],
+            m["all"]["missing"],
+        )
         for m in c["months"]
-    ]  # fmt: skip
+    ]
     t = c["total"]
     if period.kind != "month":
-        missing_rows.append((f"I alt {period.label}", period.code, t["all"]["cases_missing"],
-                             t["first"]["missing"], t["later"]["missing"], t["all"]["missing"]))  # fmt: skip
+        missing_rows.append(
+            (
+                f"I alt {period.label}",
+                period.code,
+                t["all"]["cases_missing"],
+                t["first"]["missing"],
+                t["later"]["missing"],
+                t["all"]["missing"],
+            )
+        )
     outcome_cols = [
         Column("Afsluttede forløb", "int"),
         Column("Fulgt af beskæftigelse", "int"),
@@ -631,13 +682,19 @@ def xlsx_sheets(c: dict, words: dict[str, str]) -> list[Sheet]:
     ]
 
     def outcome_sheet(breakdown: str, name: str, header: str) -> Sheet:
-        rows = [(r["label"], r["placements"], r["employed"], r["pct"], r["median"])
-                for r in c["outcome_tables"][breakdown]]  # fmt: skip
+        rows = [
+            (r["label"], r["placements"], r["employed"], r["pct"], r["median"])
+            for r in c["outcome_tables"][breakdown]
+        ]
         o = c["outcome_total"]
         rows.append(("I alt", o["placements"], o["employed"], o["pct"], o["median"]))
-        return Sheet(name, [Column(header, "text", 30), *outcome_cols], rows,
-                     title=f"{title} – afsluttede forløb pr. {header.lower()}",
-                     notes=[words["outcomes"], words["outcomes_final"], words["median_days"]])  # fmt: skip
+        return Sheet(
+            name,
+            [Column(header, "text", 30), *outcome_cols],
+            rows,
+            title=f"{title} – afsluttede forløb pr. {header.lower()}",
+            notes=[words["outcomes"], words["outcomes_final"], words["median_days"]],
+        )
 
     r = c["retention_total"]
     figures = key_figures(c)
@@ -651,10 +708,14 @@ def xlsx_sheets(c: dict, words: dict[str, str]) -> list[Sheet]:
                 Column("Mål og bemærkning", "text", 34),
             ],
             [
-                (f["label"], f["value"] if f["kind"] == "pct" else None,
-                 f["value"] if f["kind"] == "int" else None, f["note"])
+                (
+                    f["label"],
+                    f["value"] if f["kind"] == "pct" else None,
+                    f["value"] if f["kind"] == "int" else None,
+                    f["note"],
+                )
                 for f in figures
-            ],  # fmt: skip
+            ],
             title=title,
             notes=[words["rettidighed"], words["missing"], words["outcomes"], words["retention"]],
         ),
@@ -663,8 +724,14 @@ def xlsx_sheets(c: dict, words: dict[str, str]) -> list[Sheet]:
             rett_cols,
             rett_rows,
             title=f"{title} – rettidighed pr. måned",
-            notes=[words["rettidighed"], words["first"], words["later"], words["target"],
-                   words["median_late"], words["versions"]],  # fmt: skip
+            notes=[
+                words["rettidighed"],
+                words["first"],
+                words["later"],
+                words["target"],
+                words["median_late"],
+                words["versions"],
+            ],
         ),
         Sheet(
             "Udvikling",
@@ -716,10 +783,20 @@ def xlsx_sheets(c: dict, words: dict[str, str]) -> list[Sheet]:
                 Column("Andel fastholdt", "pct"),
                 Column("Mål", "pct"),
             ],
-            [(q["label"], q["code"], q["engagements"], q["retained"], q["pct"], q["target"])
-             for q in c["retention_quarters"]]
-            + [(f"I alt {period.label}", r["code"], r["engagements"], r["retained"], r["pct"],
-                r["target"])],  # fmt: skip
+            [
+                (q["label"], q["code"], q["engagements"], q["retained"], q["pct"], q["target"])
+                for q in c["retention_quarters"]
+            ]
+            + [
+                (
+                    f"I alt {period.label}",
+                    r["code"],
+                    r["engagements"],
+                    r["retained"],
+                    r["pct"],
+                    r["target"],
+                )
+            ],
             title=f"{title} – fastholdelse pr. kvartal for ansættelsens start",
             notes=[words["retention"]],
         ),
@@ -739,8 +816,23 @@ def xlsx_sheets(c: dict, words: dict[str, str]) -> list[Sheet]:
                 Column("Enhed", "text", 16),
                 Column("Retning", "text", 24),
             ],
-            [(b.table_id, b.measure, b.dimensions, b.period, b.period_code, b.value, b.national,
-              b.diff, b.rank, b.n, b.unit, b.direction) for b in c["jobindsats"]],  # fmt: skip
+            [
+                (
+                    b.table_id,
+                    b.measure,
+                    b.dimensions,
+                    b.period,
+                    b.period_code,
+                    b.value,
+                    b.national,
+                    b.diff,
+                    b.rank,
+                    b.n,
+                    b.unit,
+                    b.direction,
+                )
+                for b in c["jobindsats"]
+            ],
             title="Kommunens placering på jobindsats.dk (seneste periode i rapportens periode)",
             notes=[words["jobindsats"], words["diff"], PUBLISHER_SUPPRESSED_DA],
         ),
@@ -753,8 +845,10 @@ def xlsx_sheets(c: dict, words: dict[str, str]) -> list[Sheet]:
                 Column("Frister", "text", 70),
                 Column("Kilde", "text", 40),
             ],
-            [(v["name"], v["valid_from"], v["valid_to"], v["text"], v["source"])
-             for v in c["versions"]],  # fmt: skip
+            [
+                (v["name"], v["valid_from"], v["valid_to"], v["text"], v["source"])
+                for v in c["versions"]
+            ],
             title="Regler for opfølgningssamtaler i sygedagpengesager",
             notes=[words["versions"]],
             prose=True,
@@ -817,7 +911,7 @@ REPORT = ReportSpec(
         "marts.meta_build",
         "marts.meta_data_quality",
         "marts.dim_org_unit",
-    ),  # fmt: skip
+    ),
     description=(
         "Rettidighed mod mål, manglende samtaler, beskæftigelse efter forløb, fastholdelse og "
         "kommunens placering på jobindsats.dk."

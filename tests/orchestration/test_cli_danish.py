@@ -54,7 +54,7 @@ def test_version():
         (["synth", "--out", "x", "--employees", "mange"], "Fejl: Ugyldig værdi for '--employees'"),
         (["report", "nope", "--database", "x.duckdb", "--period", "2025"],
          "Fejl: Ukendt rapport 'nope'. Kendte rapporter: sygefravaer, inklusion, kvote, "
-         "benchmark, hmu."),
+         "benchmark, hmu, jobcenter."),
     ],
 )  # fmt: skip
 def test_errors_are_one_danish_line(capsys, args, line):

@@ -66,8 +66,12 @@ def _chart_pixels(png: Path) -> int:
 def test_every_report_shows_its_charts_offline(demo_warehouse, chromium, tmp_path):
     html_files = sorted(demo_warehouse.reports.glob("*.html"))
     assert {p.name.split("_")[0] for p in html_files} >= {
-        "hmu", "inklusion", "kvote", "sygefravaer"
-    }  # fmt: skip
+        "hmu",
+        "inklusion",
+        "jobcenter",
+        "kvote",
+        "sygefravaer",
+    }
     for html in html_files:
         source = html.read_text(encoding="utf-8")
         without_charts = tmp_path / f"nochart_{html.name}"
@@ -129,3 +133,65 @@ def test_hmu_year_and_quarter_offline_without_console_messages(demo_warehouse, c
         assert found, html.name
         assert json.loads(found.group(1).replace("&quot;", '"')) == [], html.name
         assert "Resumé" in done.stdout and "Årshjul" in done.stdout
+
+
+# Put first in <head>: records every error and every resource the page asks for, so a script
+# error or a request to the network anywhere in the page is caught, not only after the body.
+PROBE = """<script>
+window.__errors = [];
+window.addEventListener("error", function (e) {
+  window.__errors.push(e.message || ("kunne ikke hente " + (e.target.src || e.target.href)));
+}, true);
+window.addEventListener("load", function () {
+  var out = {errors: window.__errors,
+             requests: performance.getEntriesByType("resource").map(function (r) {
+               return r.name; })};
+  var pre = document.createElement("pre"); pre.id = "probe"; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>"""
+
+
+def _console_and_requests(browser: str, source: str, probe: Path) -> tuple[list, list, list]:
+    """(console lines, script/load errors, requests) of `source` rendered offline."""
+    import html as html_lib
+    import json
+
+    probe.write_text(source.replace("<head>", "<head>" + PROBE, 1), "utf-8")
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu",
+         "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+         "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000",
+         "--dump-dom", probe.as_uri()],
+        check=True, timeout=120, capture_output=True, text=True, cwd=probe.parent,
+    )  # fmt: skip
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, flags=re.S)
+    assert found, probe.name
+    seen = json.loads(html_lib.unescape(found.group(1)))
+    return console, seen["errors"], seen["requests"]
+
+
+def test_the_console_probe_catches_a_script_error_and_a_network_request(chromium, tmp_path):
+    broken = (
+        "<!DOCTYPE html><html><head><title>x</title></head><body><script>nope();</script>"
+        '<img src="http://example.com/logo.png"></body></html>'
+    )
+    console, errors, requests = _console_and_requests(chromium, broken, tmp_path / "x.html")
+    assert any("nope is not defined" in line for line in console)
+    assert len(errors) == 2 and requests == ["http://example.com/logo.png"]
+
+
+def test_every_report_runs_without_console_errors_and_asks_nothing_of_the_network(
+    demo_warehouse, chromium, tmp_path
+):
+    """Chromium's console (logged to stderr) stays silent and the page loads no resource
+    that is not inside the file: no script error, no CDN, no web font, no image from afar."""
+    html_files = sorted(demo_warehouse.reports.glob("*.html"))
+    assert "jobcenter" in {p.name.split("_")[0] for p in html_files}
+    for report in html_files:
+        console, errors, requests = _console_and_requests(
+            chromium, report.read_text(encoding="utf-8"), tmp_path / report.name
+        )
+        assert console == [] and errors == [], (report.name, console, errors)
+        assert [r for r in requests if not r.startswith("file:")] == [], report.name

@@ -58,3 +58,21 @@ def test_bar_chart_labels_hidden_values_with_a_dash():
     texts = _texts(svg)
     assert "1.234" in texts and "–" in texts
     assert texts.index("Skole") < texts.index("Vej og park")
+
+
+def test_targets_and_spans_are_drawn_and_described():
+    svg = line_chart(
+        ["jan. 2023", "feb. 2023", "mar. 2023", "apr. 2023"],
+        {"Alle samtaler": [90.0, 92.0, None, 88.0], "Første samtale": [80.0, 85.0, 86.0, 87.0]},
+        title="Rettidighed",
+        y_label="Rettidighed",
+        y_format="pct",
+        targets={"Alle samtaler": [90.0, 90.0, 95.0, 95.0]},
+        spans=[(-0.5, 2.2, "sdp_2014"), (2.2, 3.5, "sdp_2023 fra 22.03.2023")],
+    )
+    texts = _texts(svg)
+    assert {"Mål: Alle samtaler", "sdp_2014", "sdp_2023 fra 22.03.2023"} <= set(texts)
+    desc = ET.fromstring(str(svg)).find(f"{NS}desc").text
+    assert "mål for Alle samtaler" in desc and "sdp_2014; sdp_2023 fra 22.03.2023" in desc
+    plain = line_chart(["jan. 2023"], {"A": [1.0]}, title="T", y_label="x")
+    assert not any(t.startswith("Mål:") for t in _texts(plain))

@@ -30,7 +30,7 @@ MIN_PERSONS = 5
 def reports(demo_warehouse, tmp_path_factory) -> dict[str, dict[str, Path]]:
     out = tmp_path_factory.mktemp("disclosure_demo")
     files = {}
-    for name in ("sygefravaer", "inklusion", "kvote", "benchmark", "hmu"):
+    for name in ("sygefravaer", "inklusion", "kvote", "benchmark", "hmu", "jobcenter"):
         paths = run_report(name, demo_warehouse.database, period="2025", out_dir=out)
         files[name] = {p.suffix: p for p in paths}
     return files
@@ -249,7 +249,7 @@ def test_reports_without_own_suppression_say_why(reports):
     assert "Ingen tal er skjult" in kvote
     benchmark = reports["benchmark"][".html"].read_text(encoding="utf-8")
     assert "jobindsats.dk har skjult" in benchmark
-    for name in ("sygefravaer", "inklusion", "hmu"):
+    for name in ("sygefravaer", "inklusion", "hmu", "jobcenter"):
         assert "Nogle tal er skjult" in reports[name][".html"].read_text(encoding="utf-8")
 
 
@@ -338,3 +338,123 @@ def test_hmu_targets_hide_what_the_sickness_table_hides(demo_warehouse, reports)
     )
     for (kpi,) in suppressed:
         assert kommune[labels[kpi]][3] is None and kommune[labels[kpi]][6] == "Skjult", kpi
+
+
+# --- jobcenter ------------------------------------------------------------------------------
+# Groups of persons: the counted dues of a month (or the year) and kind, the ended placements of
+# a scheme / benefit group, the complete retention windows of a cohort quarter. A group is shown
+# whole or hidden whole; the sums a reader can use are rebuilt here from what the files show.
+
+JOBCENTER_KINDS = {"Alle samtaler": "all", "Første samtale": "first", "Senere samtaler": "later"}
+
+
+def _jobcenter_cells(path: Path) -> tuple[dict, list]:
+    """(cell → shown?, relations) of the jobcenter XLSX."""
+    book = openpyxl.load_workbook(path)
+    cells: dict[tuple, bool] = {}
+    relations: list = []
+
+    def cell(key, shown: bool) -> None:
+        assert cells.setdefault(key, shown) == shown, key  # one cell, one verdict in every sheet
+
+    kinds = ("all", "first", "later")
+    trend = _rows(book["Udvikling"])
+    for row in trend:  # every month of the window: dues and rettidighed per kind
+        for i, kind in enumerate(kinds):
+            dues, pct = row[2 + 2 * i], row[3 + 2 * i]
+            assert (dues is None) == (pct is None) or dues == 0, row
+            cell(("rett", row[1], kind), dues is not None)
+        relations.append(
+            (("rett", row[1], "all"), [("rett", row[1], "first"), ("rett", row[1], "later")])
+        )
+    months = []
+    for row in _rows(book["Rettidighed"]):
+        code, kind = row[1], JOBCENTER_KINDS[row[2]]
+        cell(("rett", code, kind), row[3] is not None)
+        if not row[0].startswith("I alt") and code not in months:
+            months.append(code)
+    for kind in kinds:
+        relations.append((("rett", "2025", kind), [("rett", m, kind) for m in months]))
+    relations.append(
+        (("rett", "2025", "all"), [("rett", "2025", "first"), ("rett", "2025", "later")])
+    )
+    for row in _rows(book["Manglende samtaler"]):  # the same groups: hidden with them
+        code = row[1]
+        for kind, value in zip(("first", "later", "all"), row[3:6], strict=True):
+            assert (value is None) == (not cells[("rett", code, kind)]), (code, kind)
+    for sheet, breakdown in (("Ordninger", "scheme"), ("Ydelsesgrupper", "benefit_group")):
+        rows = _rows(book[sheet])
+        for row in rows[:-1]:
+            cell(("out", breakdown, row[0]), row[1] is not None)
+        cell(("out", "total"), rows[-1][1] is not None)
+        relations.append((("out", "total"), [("out", breakdown, r[0]) for r in rows[:-1]]))
+    quarters = _rows(book["Fastholdelse"])
+    for row in quarters[:-1]:
+        cell(("ret", row[1]), row[2] is not None)
+    cell(("ret", "2025"), quarters[-1][2] is not None)
+    relations.append((("ret", "2025"), [("ret", r[1]) for r in quarters[:-1] if r[1] >= "2025"]))
+    return cells, relations
+
+
+def _jobcenter_persons(db: Path) -> dict[tuple, int]:
+    """Distinct persons behind each group, straight from the marts."""
+    persons: dict[tuple, int] = {}
+    for month, kind, n in sql(
+        db,
+        """select strftime(due_date, '%Y-%m'), k.kind, count(distinct person_key)
+           from marts.fct_sdp_followup f
+           join (values ('all'), ('first'), ('later')) as k (kind)
+             on k.kind in ('all', f.due_kind)
+           where status in ('on_time', 'late', 'missing')
+             and due_date >= (select window_start from marts.meta_build)
+           group by all""",
+    ):
+        persons[("rett", month, kind)] = n
+    for column, breakdown in (("scheme", "scheme"), ("benefit_group", "benefit_group")):
+        from reports.labels import label
+
+        for code, n in sql(
+            db,
+            f"""select {column}, count(distinct person_key) from marts.fct_placement_outcomes
+                where window_complete and year(end_date) = 2025 group by all""",
+        ):
+            persons[("out", breakdown, label(code, breakdown))] = n
+    for quarter, n in sql(
+        db,
+        """select year(start_date) || 'Q' || quarter(start_date), count(distinct person_key)
+           from marts.fct_retention where window_complete group by all""",
+    ):
+        persons[("ret", quarter)] = n
+    return persons
+
+
+def test_jobcenter_hides_every_small_group_and_nothing_hidden_can_be_worked_out(
+    demo_warehouse, reports
+):
+    cells, relations = _jobcenter_cells(reports["jobcenter"][".xlsx"])
+    persons = _jobcenter_persons(demo_warehouse.database)
+    small = {k for k, n in persons.items() if 0 < n < MIN_PERSONS and k in cells}
+    assert small and not any(cells[k] for k in small)  # primary: no group of 1–4 persons shown
+    known = {k for k, shown in cells.items() if shown}
+    hidden = set(cells) - known
+    assert hidden > small  # some groups are hidden only to protect a small one
+    assert audit(known, relations, hidden) == set()
+    # Negative control: hiding only the small groups would give some of them away.
+    naive = set(cells) - small
+    assert audit(naive, relations, small)
+
+
+def test_jobcenter_html_hides_what_the_xlsx_hides(reports):
+    html = reports["jobcenter"][".html"].read_text(encoding="utf-8")
+    start = html.index("Rettidighed pr. måned i 2025")
+    table = html[start : html.index("</table>", start)]
+    book = openpyxl.load_workbook(reports["jobcenter"][".xlsx"])
+    xlsx = {(r[0], JOBCENTER_KINDS[r[2]]): r[3] for r in _rows(book["Rettidighed"])}
+    checked = 0
+    for row in re.finditer(r"<tr[^>]*>\s*<td>([^<]+)</td>(.*?)</tr>", table, flags=re.S):
+        numbers = re.findall(r'<td class="num[^"]*">([^<]*)</td>', row.group(2))
+        dues = {"all": numbers[0], "first": numbers[3], "later": numbers[6]}
+        for kind, text in dues.items():
+            assert (text == "–") == (xlsx[(row.group(1), kind)] is None), (row.group(1), kind)
+            checked += 1
+    assert checked == len(xlsx)  # every month and the total, each kind

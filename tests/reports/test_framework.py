@@ -19,7 +19,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_registry_is_an_explicit_list_with_aliases():
-    assert list(all_reports()) == ["sygefravaer", "inklusion", "kvote", "benchmark", "hmu"]
+    assert list(all_reports()) == [
+        "sygefravaer",
+        "inklusion",
+        "kvote",
+        "benchmark",
+        "hmu",
+        "jobcenter",
+    ]
     assert get_report("sygefravær") is get_report("SYGEFRAVAER") is all_reports()["sygefravaer"]
     with pytest.raises(ReportError, match="Ukendt rapport 'nope'. Kendte rapporter: sygefravaer"):
         get_report("nope")

@@ -56,6 +56,7 @@ def html_files(demo_warehouse, tmp_path_factory) -> list[Path]:
         "benchmark",
         "hmu",
         "inklusion",
+        "jobcenter",
         "kvote",
         "sygefravaer",
     }
