@@ -121,10 +121,10 @@ def benchmark_rows(
         if not points:
             continue
         last = points[-1]
-        rank = (last.period_end, -PERIOD_TYPE_PREFERENCE.index(period_type))
+        order = (last.period_end, -PERIOD_TYPE_PREFERENCE.index(period_type))
         key = (table_id, measure, dims)
-        if key not in latest or rank > latest[key][0]:
-            latest[key] = (rank, sel, last)
+        if key not in latest or order > latest[key][0]:
+            latest[key] = (order, sel, last)
     out = []
     for (table_id, measure, dims), (_, sel, p) in latest.items():
         info = measure_info(conn, sel)
@@ -294,7 +294,8 @@ def _versions_text(v: dict) -> str:
         )
     else:
         later = ""
-    return (first + fast + later + ".").capitalize()
+    text = first + fast + later + "."
+    return text[0].upper() + text[1:]
 
 
 def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
