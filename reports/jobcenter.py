@@ -422,6 +422,8 @@ def build_content(conn: duckdb.DuckDBPyConnection, period_text: str) -> dict:
         "outcome_tables": outcome_tables,
         "retention_quarters": ret_quarters,
         "retention_total": ret_total,
+        # no engagement of the period has had all its weeks yet: its 0 is "not yet", not "none"
+        "retention_pending": period.start > complete_through,
         "jobindsats": jobindsats,
         "protection": protection,
         "persons": persons,

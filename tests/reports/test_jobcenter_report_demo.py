@@ -371,6 +371,13 @@ def _hidden_in_html(html: str, caption: str) -> dict[str, bool]:
     }
 
 
+def test_a_quarter_whose_retention_weeks_are_not_over_says_so(files):
+    quarter = files["2025Q3"][".html"].read_text(encoding="utf-8")
+    assert "Ingen ansættelse, der begyndte i 3. kvt. 2025, har endnu haft alle 26 uger" in quarter
+    year = files["2025"][".html"].read_text(encoding="utf-8")
+    assert "har endnu haft alle" not in year  # 2025 began before the last complete start
+
+
 def test_html_says_what_the_xlsx_says(files):
     html = files["2025"][".html"].read_text(encoding="utf-8")
     xlsx = files["2025"][".xlsx"]
