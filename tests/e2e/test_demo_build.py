@@ -229,5 +229,5 @@ def test_reports_are_written_offline_with_inline_svg(demo_warehouse):
         assert not re.search(r"@import", html, re.I), path.name
     from reports.registry import REPORTS
 
-    files = 2 * len(REPORTS)  # HTML and XLSX of each report: 10
+    files = 2 * len(REPORTS)  # HTML and XLSX of each report
     assert f"Rapporter:        {demo_warehouse.reports} ({files} filer)" in demo_warehouse.output

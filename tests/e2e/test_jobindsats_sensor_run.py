@@ -71,8 +71,11 @@ def test_a_dropped_revision_runs_only_the_jobindsats_lineage(demo_warehouse, tmp
         k.to_user_string() for k in built if k.path[0] in ("staging", "intermediate", "marts")
     }
     # only the jobindsats lineage: no sickness, quota or placement model was rebuilt, and of the
-    # reports only the benchmark, which reads the jobindsats marts
-    assert {k.to_user_string() for k in built if k.path[0] == "reports"} == {"reports/benchmark"}
+    # reports only those that read the jobindsats marts (benchmark, jobcenter)
+    assert {k.to_user_string() for k in built if k.path[0] == "reports"} == {
+        "reports/benchmark",
+        "reports/jobcenter",
+    }
     assert modelled == {
         "staging/stg_jobindsats",
         "staging/stg_kommuner",

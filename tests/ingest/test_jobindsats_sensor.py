@@ -162,7 +162,8 @@ def test_the_wired_sensor_requests_ingest_and_the_jobindsats_marts(landing: Path
         AssetKey(["staging", "stg_kommuner"]),
         AssetKey(["raw", "kommuner"]),  # the seed behind stg_kommuner
     }
-    reports = {AssetKey(["reports", "benchmark"])}  # the one report that reads jobindsats
+    # the reports that read jobindsats (marts.fct_benchmark)
+    reports = {AssetKey(["reports", "benchmark"]), AssetKey(["reports", "jobcenter"])}
     assert set(run.asset_selection) == set(ingest_landing.keys) | dbt_keys | reports
 
     subset = defs.resolve_job_def("build_all").get_subset(asset_selection=set(run.asset_selection))
