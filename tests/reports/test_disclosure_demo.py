@@ -458,3 +458,21 @@ def test_jobcenter_html_hides_what_the_xlsx_hides(reports):
             assert (text == "–") == (xlsx[(row.group(1), kind)] is None), (row.group(1), kind)
             checked += 1
     assert checked == len(xlsx)  # every month and the total, each kind
+
+
+def test_jobcenter_and_hmu_hide_the_same_employment_and_retention_figures(reports):
+    """Both reports show employment after placements per scheme with its total for 2025, and the
+    year's retention: set side by side they must hide the same groups, or one report's figure
+    would give the other's hidden one away (total − Σ shown schemes)."""
+    hmu = openpyxl.load_workbook(reports["hmu"][".xlsx"])
+    jobcenter = openpyxl.load_workbook(reports["jobcenter"][".xlsx"])
+    hmu_rows = {r[0]: r[1] for r in _rows(hmu["Job efter forløb"])}
+    ours = {r[0]: r[1] for r in _rows(jobcenter["Ordninger"])}
+    assert set(hmu_rows) == set(ours) and len(ours) > 2
+    assert {k: v is None for k, v in hmu_rows.items()} == {k: v is None for k, v in ours.items()}
+    assert {k: v for k, v in hmu_rows.items() if v is not None} == {
+        k: v for k, v in ours.items() if v is not None
+    }  # the same figures, too
+    hmu_total = _rows(hmu["Fastholdelse"])[-1]
+    our_total = _rows(jobcenter["Fastholdelse"])[-1]
+    assert (hmu_total[1], hmu_total[2]) == (our_total[2], our_total[3])

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -408,47 +406,34 @@ def test_html_says_what_the_xlsx_says(files):
 # --- the CLI ----------------------------------------------------------------------------------
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    code = "from orchestration.cli import main; main()"
-    return subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300
-    )
+def _cli(capsys, *args: str) -> tuple[int, list[str], list[str]]:
+    """`rummelig …` in this process, as the console script runs it: exit code, stdout and
+    stderr lines."""
+    from orchestration.cli import main
+
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out.strip().splitlines(), out.err.strip().splitlines()
 
 
 @pytest.mark.parametrize("period", ["2025", "2025Q3"])
-def test_cli_renders_a_year_and_a_quarter(demo_warehouse, tmp_path, period):
-    done = _cli(
-        "report",
-        "jobcenter",
-        "--database",
-        str(demo_warehouse.database),
-        "--period",
-        period,
-        "--out",
-        str(tmp_path),
+def test_cli_renders_a_year_and_a_quarter(demo_warehouse, tmp_path, capsys, period):
+    db = str(demo_warehouse.database)
+    code, out, err = _cli(
+        capsys, "report", "jobcenter", "--database", db, "--period", period, "--out", str(tmp_path)
     )
-    assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        f"jobcenter_{period}.html",
-        f"jobcenter_{period}.xlsx",
-    ]
+    assert (code, err) == (0, [])
+    names = [f"jobcenter_{period}.html", f"jobcenter_{period}.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
+    assert out == [f"Skrev {tmp_path / name}" for name in names]
 
 
-def test_cli_refuses_an_unknown_option_in_one_danish_line(demo_warehouse, tmp_path):
-    done = _cli(
-        "report",
-        "jobcenter",
-        "--database",
-        str(demo_warehouse.database),
-        "--period",
-        "2025",
-        "--out",
-        str(tmp_path),
-        "--unit",
-        "U1",
-    )
-    assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        "Fejl: Rapporten jobcenter kender ikke tilvalget --unit."
-    ]
+def test_cli_refuses_an_unknown_option_in_one_danish_line(demo_warehouse, tmp_path, capsys):
+    code, _, err = _cli(capsys, "report", "jobcenter", "--database", str(demo_warehouse.database),
+                        "--period", "2025", "--out", str(tmp_path), "--unit", "U1")  # fmt: skip
+    assert (code, err) == (2, ["Fejl: Rapporten jobcenter kender ikke tilvalget --unit."])
     assert not list(tmp_path.iterdir())
