@@ -59,10 +59,15 @@ def already_loaded(conn: duckdb.DuckDBPyConnection, file_name: str, sha256: str)
     return bool(row and row[0])
 
 
-def write_load_log(conn: duckdb.DuckDBPyConnection, results: list[FileResult]) -> None:
+def write_load_log(
+    conn: duckdb.DuckDBPyConnection, results: list[FileResult], *, at: datetime | None = None
+) -> datetime:
+    """Append the files' load-log rows (one statement: all or none); returns their loaded_at.
+    A loader writes a file's row in the transaction that stores the file's rows, so a crash
+    leaves neither without the other."""
+    now = at or datetime.now()
     if not results:  # an empty folder (DuckDB's executemany refuses an empty list)
-        return
-    now = datetime.now()
+        return now
     conn.executemany(
         "INSERT INTO audit.load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -81,6 +86,7 @@ def write_load_log(conn: duckdb.DuckDBPyConnection, results: list[FileResult]) -
             for r in results
         ],
     )
+    return now
 
 
 def empty_quarantine() -> pl.DataFrame:

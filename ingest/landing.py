@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.audit import FileResult, write_load_log
+from ingest.audit import FileResult
 from ingest.cpr_mask import mask_cpr
 from ingest.delivery import JOBINDSATS_SUFFIXES, Ignored, delivered_files, stray_entries
 from ingest.errors import IngestError
@@ -109,16 +109,7 @@ def _load_jobindsats(
         return []
     if not folder.is_dir():
         return []
-    before = _log_rows(conn, "jobindsats")
-    results = list(load_extracts(conn, folder, progress=progress))
-    if _log_rows(conn, "jobindsats") == before and results:
-        write_load_log(conn, results)  # the extract loader left the load log to us
-    return results
-
-
-def _log_rows(conn: duckdb.DuckDBPyConnection, source: str) -> int:
-    row = conn.execute("SELECT count(*) FROM audit.load_log WHERE source = ?", [source]).fetchone()
-    return int(row[0]) if row else 0
+    return list(load_extracts(conn, folder, progress=progress))
 
 
 def summarize(conn: duckdb.DuckDBPyConnection, files: list[FileResult]) -> LoadSummary:

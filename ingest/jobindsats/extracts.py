@@ -74,51 +74,57 @@ def load_extracts(
     *,
     progress: Callable[[str], None] | None = None,
     areas: AreaIndex | None = None,
-    write_log: bool = True,
 ) -> list[FileResult]:
     """Load every extract of `folder` into raw.jobindsats; one audit.load_log row per file.
 
     A file whose content is the version in the store is `skipped`; a changed file replaces its
     own earlier facts and quarantine entries; a failed file leaves the warehouse as it was.
-    Writes audit.quarantine and (with write_log) audit.load_log itself; returns the load-log
-    rows either way."""
+    A loaded file's facts, the rebuilt raw.jobindsats and its load-log row commit together (one
+    transaction per file: the table is small), so a crash never leaves facts without their log
+    row or a stale raw.jobindsats behind a `skipped`. Writes audit.quarantine and audit.load_log;
+    returns the load-log rows."""
     create_store(conn)
     areas = areas or default_area_index()
     results: list[FileResult] = []
-    changed = False
     for path in extract_files(folder):
         if progress:
             progress(f"jobindsats: {path.name}")
         sha = file_sha256(path)
         stored = stored_version(conn, path.name)
         if stored is not None and stored[0] == sha:
-            results.append(
-                FileResult(path.name, SOURCE, stored[1], sha, "skipped", message="allerede indlæst")
+            result = FileResult(
+                path.name, SOURCE, stored[1], sha, "skipped", message="allerede indlæst"
             )
+            write_load_log(conn, [result])
+            results.append(result)
             continue
         try:
             extract = parse_extract(path, areas=areas)
         except JobindsatsFormatError as exc:
             register = table_id_from_file_name(path.name)
-            results.append(FileResult(path.name, SOURCE, register, sha, "failed", message=str(exc)))
+            result = FileResult(path.name, SOURCE, register, sha, "failed", message=str(exc))
+            write_load_log(conn, [result])
+            results.append(result)
             continue
-        store_file(conn, path.name, sha, extract, previous=stored)
-        changed = True
-        results.append(
-            FileResult(
-                path.name,
-                SOURCE,
-                ",".join(extract.table_ids) or None,
-                sha,
-                "loaded",
-                rows_read=extract.rows_read,
-                rows_loaded=extract.rows_loaded,
-                rows_quarantined=extract.rows_quarantined,
-                message=None if extract.rows_read else "ingen datarækker",
-            )
+        result = FileResult(
+            path.name,
+            SOURCE,
+            ",".join(extract.table_ids) or None,
+            sha,
+            "loaded",
+            rows_read=extract.rows_read,
+            rows_loaded=extract.rows_loaded,
+            rows_quarantined=extract.rows_quarantined,
+            message=None if extract.rows_read else "ingen datarækker",
         )
-    if changed:
-        rebuild_raw_jobindsats(conn)
-    if write_log and results:
-        write_load_log(conn, results)
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            store_file(conn, path.name, sha, extract, previous=stored)
+            rebuild_raw_jobindsats(conn)
+            write_load_log(conn, [result])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        results.append(result)
     return results

@@ -8,12 +8,16 @@ Tables (schema raw, names starting with `_`, not dbt sources):
 - `raw._ingest_files`: one row per staged file name: its sha256, path, dialect and rows read.
 - `raw._file_quarantine`: the quarantine entries found inside each staged file (its own rows).
 - `raw._ingest_state`: a fingerprint of the pseudonymisation key and whether raw.* needs a rebuild.
+- `raw._unbuilt_files`: the load-log rows (file name, loaded_at) of files staged since the last
+  rebuild of raw.*: the rebuild adds its cross-file errors to exactly those rows, in its own
+  transaction, also after a crash between a file's commit and the rebuild.
 """
 
 from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -64,6 +68,33 @@ def create_staging(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS raw._ingest_state (key_check VARCHAR, needs_build BOOLEAN)"
     )
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS raw._unbuilt_files"
+        " (file_name VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL)"
+    )
+
+
+def mark_unbuilt(conn: duckdb.DuckDBPyConnection, file_name: str, loaded_at: datetime) -> None:
+    """The file's load-log row (written in the same transaction) awaits the rebuild's counts."""
+    conn.execute("INSERT INTO raw._unbuilt_files VALUES (?, ?)", [file_name, loaded_at])
+
+
+def add_cross_errors_to_log(conn: duckdb.DuckDBPyConnection, cross_errors: dict[str, int]) -> None:
+    """In the rebuild's transaction: add the rows it quarantined across files (dangling,
+    overlapping) to the load-log rows of the files staged since the last rebuild, so
+    rows_read = rows_loaded + rows_quarantined holds for every row of the load log."""
+    pending = conn.execute("SELECT file_name, loaded_at FROM raw._unbuilt_files").fetchall()
+    updates = [(cross_errors[f], f, at) for f, at in pending if cross_errors.get(f)]
+    if updates:
+        conn.executemany(
+            """UPDATE audit.load_log SET
+                   rows_quarantined = rows_quarantined + $1,
+                   rows_loaded = rows_read - (rows_quarantined + $1),
+                   message = (rows_quarantined + $1) || ' række(r) i karantæne'
+               WHERE file_name = $2 AND loaded_at = $3 AND status = 'loaded'""",
+            updates,
+        )
+    conn.execute("DELETE FROM raw._unbuilt_files")
 
 
 def check_key(conn: duckdb.DuckDBPyConnection, key: bytes) -> None:
@@ -109,6 +140,7 @@ def drop_file(conn: duckdb.DuckDBPyConnection, register: str, file_name: str) ->
     conn.execute(f"DELETE FROM raw._files_{register} WHERE _source_file = ?", [file_name])
     conn.execute("DELETE FROM raw._file_quarantine WHERE file_name = ?", [file_name])
     conn.execute("DELETE FROM raw._ingest_files WHERE file_name = ?", [file_name])
+    conn.execute("DELETE FROM raw._unbuilt_files WHERE file_name = ?", [file_name])
 
 
 def append_rows(

@@ -25,12 +25,14 @@ from ingest.registers.csv_reader import (
 )
 from ingest.registers.file_store import (
     KeyMismatch,
+    add_cross_errors_to_log,
     append_file_quarantine,
     append_rows,
     check_key,
     create_staging,
     drop_file,
     in_file_duplicates,
+    mark_unbuilt,
     needs_build,
     register_file,
     set_needs_build,
@@ -100,16 +102,35 @@ def _stage_file(
         errors += duplicates.height
         register_file(conn, spec.name, csv, rows_read)
         set_needs_build(conn, True)
+        result = FileResult(
+            name, "registers", spec.name, csv.sha256, "loaded", rows_read, rows_read - errors,
+            errors, _quarantined_message(errors),
+        )  # fmt: skip
+        # the file's load-log row commits with its rows; the rebuild adds its cross-file errors
+        mark_unbuilt(conn, name, write_load_log(conn, [result]))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return FileResult(
-        name, "registers", spec.name, csv.sha256, "loaded", rows_read, rows_read - errors, errors
-    )
+    return result
+
+
+def _quarantined_message(quarantined: int) -> str | None:
+    return f"{quarantined} række(r) i karantæne" if quarantined else None
 
 
 def _load_file(
+    conn: duckdb.DuckDBPyConnection, path: Path, key: bytes, progress: Progress
+) -> FileResult:
+    """Stage one register file and log it: a loaded file's load-log row commits with its rows
+    (`_stage_file`), a skipped or failed file's row is one statement of its own."""
+    result = _try_file(conn, path, key, progress)
+    if result.status != "loaded":
+        write_load_log(conn, [result])
+    return result
+
+
+def _try_file(
     conn: duckdb.DuckDBPyConnection, path: Path, key: bytes, progress: Progress
 ) -> FileResult:
     """Stage one register file (a `*.csv` of registers/, see ingest/delivery.py)."""
@@ -184,6 +205,7 @@ def load_registers(
         conn.execute("BEGIN TRANSACTION")
         try:
             cross_errors = build_registers(conn, progress)
+            add_cross_errors_to_log(conn, cross_errors)
             set_needs_build(conn, False)
             conn.execute("COMMIT")
         except BaseException:
@@ -193,17 +215,15 @@ def load_registers(
             _with_cross_errors(r, cross_errors.get(r.file_name, 0)) if r.status == "loaded" else r
             for r in results
         ]
-    write_load_log(conn, results)
     return results
 
 
 def _with_cross_errors(result: FileResult, errors: int) -> FileResult:
     """Add the rows this build quarantined across files (dangling, overlapping) to the counts."""
     quarantined = result.rows_quarantined + errors
-    message = f"{quarantined} række(r) i karantæne" if quarantined else None
     return replace(
         result,
         rows_loaded=result.rows_read - quarantined,
         rows_quarantined=quarantined,
-        message=message,
+        message=_quarantined_message(quarantined),
     )
