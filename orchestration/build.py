@@ -20,7 +20,7 @@ import duckdb
 
 from ingest.landing import load_notes
 from ingest.raw_schema import REGISTER_TABLES
-from orchestration.errors import BuildError
+from orchestration.errors import BuildError, WarehouseIOError
 from orchestration.text import number, seconds, stamp
 
 __all__ = ["BuildError", "BuildOutcome", "CheckOutcome", "run_build", "summary_lines"]
@@ -73,7 +73,23 @@ class BuildOutcome:
     errors: list[str] = field(default_factory=list)
     reports: dict[str, list[str]] = field(default_factory=dict)  # report name → files written
     run_id: str = ""
-    facts: WarehouseFacts | None = None  # None: no warehouse was written
+    facts: WarehouseFacts | None = None  # what the build wrote (None: it wrote nothing readable)
+    published: bool = False  # the build file was swapped in (orchestration/publish.py)
+    existed: bool = False  # a published warehouse was there before the build
+    copy_seconds: float = 0.0  # publish cost: copying the published file into the build file
+    swap_seconds: float = 0.0  # publish cost: checkpoint, flush, rename
+    reports_run_id: str = ""  # the run that wrote the reports from the published warehouse
+
+    def publish_line(self) -> str:
+        """One Danish line on what the published warehouse now is."""
+        if self.published:
+            return (
+                f"Datavarehuset {self.database} er udgivet (kopi {seconds(self.copy_seconds)},"
+                f" skift {seconds(self.swap_seconds)})."
+            )
+        if self.existed:
+            return f"Datavarehuset {self.database} er uændret: bygget er ikke udgivet."
+        return f"Intet datavarehus er skrevet: {self.database} findes ikke (bygget fejlede)."
 
     @property
     def failed_checks(self) -> list[CheckOutcome]:
@@ -157,11 +173,14 @@ def run_build(
     reports_dir: Path | None = None,
     echo: Callable[[str], None] | None = print,
 ) -> BuildOutcome:
-    """Materialise the asset graph with its checks on `database` (reports too when
-    `reports_dir` is given), as one run on the warehouse's Dagster instance, in this process.
+    """Build `database` atomically: materialise the asset graph with its checks into the build
+    file (`<name>.duckdb.new`, a copy of the published file) as one run, publish it (rename) when
+    ingest, dbt and every blocking check passed, record the run in the warehouse's Dagster
+    history, and then — when `reports_dir` is given — write the reports from the published file
+    in a second run. A build that fails leaves the published file as it was.
 
     Raises BuildError for what the user must fix (a missing folder, a landing folder ingest
-    refuses): nothing is left behind then.
+    refuses, a locked warehouse …) and WarehouseIOError for a full disk: nothing is published then.
     """
     started = time.monotonic()
     input_dir = Path(input_dir).expanduser().resolve()
@@ -171,34 +190,111 @@ def run_build(
         raise BuildError(f"Konfigurationsfilen {config_path} findes ikke.")
     _check_rules(Path(config_path) if config_path else input_dir / "config" / "rules.yml")
 
+    from dagster import DagsterInstance
+
     from orchestration.project import prepare_manifest
-    from orchestration.warehouse import dagster_instance, dbt_target_path, open_for_build
+    from orchestration.warehouse import dbt_target_path, open_for_build
+
+    def say(line: str) -> None:
+        if echo:
+            echo(f"{stamp(time.monotonic() - started)} {line}")
 
     with open_for_build(database) as warehouse:
         database = warehouse.database
+        if warehouse.interrupted:
+            say(f"Et afbrudt byg efterlod {warehouse.build_file.name}: fjernet.")
+        if warehouse.existed:
+            say(
+                f"Bygger i {warehouse.build_file.name}, en kopi af {database.name}"
+                f" ({seconds(warehouse.copy_seconds)}); {database.name} er uændret, til bygget"
+                " er godkendt."
+            )
         if echo and not _manifest_current():
-            echo(f"{stamp(time.monotonic() - started)} Forbereder dbt-projektet (dbt parse) …")
-        prepare_manifest(as_of=as_of, database=database, target_path=dbt_target_path(database))
+            say("Forbereder dbt-projektet (dbt parse) …")
+        prepare_manifest(
+            as_of=as_of, database=warehouse.build_file, target_path=dbt_target_path(database)
+        )
+        say("Starter Dagster-kørslen …")
+        with DagsterInstance.ephemeral() as scratch:
+            outcome = _execute(
+                input_dir,
+                warehouse.build_file,
+                as_of=as_of,
+                config_path=config_path,
+                reports_dir=None,
+                echo=echo,
+                started=started,
+                instance=scratch,
+            )
+            outcome.database, outcome.existed = database, warehouse.existed
+            with contextlib.suppress(duckdb.Error):  # a half-written file has no facts
+                outcome.facts = read_facts(warehouse.build_file)
+            try:
+                if outcome.success:
+                    warehouse.publish()
+            finally:
+                _record(scratch, outcome.run_id, database, warehouse.published, say)
+        outcome.published = warehouse.published
+        outcome.copy_seconds, outcome.swap_seconds = warehouse.copy_seconds, warehouse.swap_seconds
+    stop = _storage_error(outcome) or _user_error(outcome)
+    if stop:
         if echo:
-            echo(f"{stamp(time.monotonic() - started)} Starter Dagster-kørslen …")
-        outcome = _execute(
+            echo(outcome.publish_line())
+        raise stop
+    if outcome.published and reports_dir:
+        _write_reports(outcome, input_dir, as_of, config_path, reports_dir, echo, started)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _record(scratch, run_id: str, database: Path, published: bool, say) -> None:
+    """The build's run into the warehouse's Dagster history (orchestration/history.py). The
+    warehouse is already published or left alone: a history that cannot be written is said,
+    not fatal."""
+    from orchestration.history import record_run
+    from orchestration.warehouse import dagster_instance
+
+    if not run_id:
+        return
+    try:
+        with dagster_instance(database) as instance:
+            record_run(scratch, run_id, instance, published=published)
+    except Exception as exc:  # noqa: BLE001 — the history is secondary to the warehouse
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        say(f"Kørslen kunne ikke gemmes i Dagster-historikken ({first}).")
+
+
+def _write_reports(
+    outcome: BuildOutcome,
+    input_dir: Path,
+    as_of: date,
+    config_path: Path | None,
+    reports_dir: Path,
+    echo: Callable[[str], None] | None,
+    started: float,
+) -> None:
+    """The report assets, as a run of their own on the published warehouse (never on a build
+    file), recorded live in the warehouse's history."""
+    from orchestration.definitions import REPORT_KEYS
+    from orchestration.warehouse import dagster_instance
+
+    with dagster_instance(outcome.database) as instance:
+        reports = _execute(
             input_dir,
-            database,
+            outcome.database,
             as_of=as_of,
             config_path=config_path,
             reports_dir=reports_dir,
             echo=echo,
             started=started,
-            instance=dagster_instance(database),
+            instance=instance,
+            only=REPORT_KEYS,
         )
-        warehouse.succeeded = outcome.success
-        if database.exists():
-            with contextlib.suppress(duckdb.Error):  # a half-written file has no facts
-                outcome.facts = read_facts(database)
-        user_error = _user_error(outcome)
-    if user_error:
-        raise BuildError(user_error)
-    return outcome
+    outcome.reports = reports.reports
+    outcome.reports_run_id = reports.run_id
+    outcome.failed_steps += reports.failed_steps
+    outcome.errors += reports.errors
+    outcome.success = outcome.success and reports.success
 
 
 def _manifest_current() -> bool:
@@ -207,11 +303,25 @@ def _manifest_current() -> bool:
     return manifest_is_current()
 
 
-def _user_error(outcome: BuildOutcome) -> str | None:
+_DISK_FULL = ("No space left on device", "File too large", "Disk quota exceeded")
+
+
+def _storage_error(outcome: BuildOutcome) -> WarehouseIOError | None:
+    """A step that failed because the disk is full (DuckDB's or the OS's words): one Danish
+    line naming the folder, exit 1 — whichever step it hit."""
+    if any(text in error for error in outcome.errors for text in _DISK_FULL):
+        folder = outcome.database.parent
+        return WarehouseIOError(
+            f"Der er ikke plads på disken til datavarehuset i {folder}: frigør plads og byg igen."
+        )
+    return None
+
+
+def _user_error(outcome: BuildOutcome) -> BuildError | None:
     """A build the landing folder stopped (ingest refused it): the user's to fix."""
     if outcome.failed_steps == ["ingest_landing"] and outcome.errors:
         reason = outcome.errors[0].removeprefix("indlæsningen: ")
-        return f"Landing-mappen kunne ikke indlæses: {reason}"
+        return BuildError(f"Landing-mappen kunne ikke indlæses: {reason}")
     return None
 
 
@@ -225,7 +335,10 @@ def _execute(
     echo: Callable[[str], None] | None,
     started: float,
     instance,
+    only: set | None = None,
 ) -> BuildOutcome:
+    """One run of `build_all` on `database`: every asset but the reports (or the assets `only`
+    names), with their checks."""
     from dagster import AssetSelection
 
     from expectations.suites import all_suites
@@ -248,8 +361,8 @@ def _execute(
     defs = build_definitions(resources, loggers={"progress": logger})
     job = defs.resolve_job_def("build_all")
     selection = (
-        AssetSelection.all()
-        if reports_dir
+        AssetSelection.assets(*only)
+        if only
         else AssetSelection.all() - AssetSelection.assets(*REPORT_KEYS)
     )
     keys = selection.resolve(defs.resolve_asset_graph())
@@ -260,7 +373,11 @@ def _execute(
             asset_selection=list(keys),
             raise_on_error=False,
             run_config={"loggers": {"progress": {}}},  # ours only, not Dagster's console logger
-            tags={"rummelig/trigger": "cli", "rummelig/as_of": as_of.isoformat()},
+            tags={
+                "rummelig/trigger": "cli",
+                "rummelig/as_of": as_of.isoformat(),
+                "rummelig/part": "rapporter" if only else "byg",
+            },
         )
     failures = result.get_step_failure_events()
     outcome = BuildOutcome(
@@ -318,9 +435,7 @@ def summary_lines(outcome: BuildOutcome, *, demo: bool = False) -> list[str]:
     """The short build summary a user reads (Danish; `demo` names the planted defects)."""
     lines = [f"Resumé (as_of {outcome.as_of.isoformat()}, bygget på {seconds(outcome.seconds)}):"]
     facts = outcome.facts
-    if facts is None:
-        lines.append("  Intet datavarehus er skrevet (et mislykket byg efterlader ingen fil).")
-    else:
+    if facts is not None:
         counts = ", ".join(f"{table} {number(n)}" for table, n in facts.register_rows.items())
         lines.append(f"  Rækker pr. register: {counts}")
         lines.append(
@@ -354,4 +469,5 @@ def summary_lines(outcome: BuildOutcome, *, demo: bool = False) -> list[str]:
         )
     for error in outcome.errors:
         lines.append(f"  Fejl i {error}")
+    lines.append(f"  {outcome.publish_line()}")
     return lines

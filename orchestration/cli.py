@@ -75,7 +75,7 @@ def _build(
 ):
     """Run one build with progress lines and the summary; exit 1 when it failed."""
     from ingest.errors import IngestError
-    from orchestration.errors import BuildError, DbtPrepareError
+    from orchestration.errors import BuildError, DbtPrepareError, WarehouseIOError
 
     database = database.expanduser().resolve()
     stdout = sys.stdout  # the progress lines' stream (the build mutes dbt's own stdout echo)
@@ -97,7 +97,7 @@ def _build(
         )
     except (BuildError, IngestError) as exc:
         raise UserError(str(exc).strip().splitlines()[0]) from exc
-    except DbtPrepareError as exc:  # the dbt project itself is broken: not the user's input
+    except (DbtPrepareError, WarehouseIOError) as exc:  # not the user's input: exit 1
         click.echo(f"Fejl: {str(exc).strip().splitlines()[0]}", err=True)
         sys.exit(1)
     for line in summary_lines(outcome, demo=demo):
@@ -132,6 +132,9 @@ def _report_options(args: list[str]) -> dict[str, str | bool]:
 def _report(
     name: str, database: Path, *, period: str | None, out: Path, options: dict
 ) -> list[Path]:
+    import duckdb
+
+    from orchestration.publish import duckdb_problem, os_problem
     from reports.errors import ReportError
     from reports.registry import run_report
 
@@ -139,6 +142,10 @@ def _report(
         return run_report(name, database, period=period, out_dir=out, **options)
     except ReportError as exc:
         raise UserError(str(exc)) from exc
+    except (duckdb.IOException, duckdb.CatalogException) as exc:  # locked, not DuckDB, old
+        raise UserError(str(duckdb_problem(database, exc))) from exc
+    except OSError as exc:  # the report folder cannot be written
+        raise UserError(str(os_problem(Path(exc.filename or out), exc))) from exc
 
 
 def _version() -> str:

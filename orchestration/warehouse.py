@@ -3,17 +3,30 @@
 A warehouse `<name>.duckdb` has one companion folder `<name>.dagster/`: the Dagster instance
 (DAGSTER_HOME) that `rummelig build`, `rummelig demo` and `rummelig dev` share — runs,
 materialisations, check results, sensor cursors — and, in its `dbt/` sub-folder, dbt's artefacts
-of the builds (manifest, run results, partial-parse state, dbt.log). Nothing else is written next
-to the user's database.
+of the builds (manifest, run results, partial-parse state, dbt.log) and the build lock. While a
+build runs, its build file `<name>.duckdb.new` lies beside the published file (orchestration/
+publish.py); nothing else is written next to the user's database.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from orchestration.errors import BuildError
+from orchestration.publish import (
+    build_file_of,
+    build_lock,
+    copy_published,
+    os_problem,
+    published_of,
+    remove_build_files,
+    swap_in,
+)
 
 DAGSTER_YAML = """\
 # The Dagster instance of one Rummelig warehouse, written by rummelig (orchestration/warehouse.py).
@@ -35,8 +48,8 @@ event_log_storage:
 
 
 def dagster_home(database: Path) -> Path:
-    """`<dir>/<name>.dagster` for `<dir>/<name>.duckdb`."""
-    database = Path(database).expanduser().resolve()
+    """`<dir>/<name>.dagster` for `<dir>/<name>.duckdb` (and for its build file)."""
+    database = published_of(Path(database).expanduser().resolve())
     return database.with_name(f"{database.stem}.dagster")
 
 
@@ -69,25 +82,58 @@ def dagster_instance(database: Path):
 
 @dataclass
 class WarehouseBuild:
-    database: Path
-    existed: bool  # the file was there before this build
-    succeeded: bool = False  # set by the caller when the build went through
+    """One build of a warehouse: it writes `build_file`; `publish()` makes that the warehouse."""
+
+    database: Path  # the published file: what reports, `rummelig dev` and the sensor read
+    build_file: Path  # <name>.duckdb.new: where this build writes
+    existed: bool  # a published warehouse was there before this build
+    interrupted: bool = False  # an earlier build's build file was found and removed
+    copy_seconds: float = 0.0  # copying the published file into the build file
+    swap_seconds: float = 0.0  # checkpoint, flush and rename
+    published: bool = False
+    _copied: tuple[int, int] | None = field(default=None, repr=False)
+
+    def publish(self) -> None:
+        """Swap the build file in (atomic rename); the caller has seen ingest, dbt and every
+        blocking check pass."""
+        started = time.monotonic()
+        swap_in(self.build_file, self.database, self._copied)
+        self.swap_seconds = time.monotonic() - started
+        self.published = True
 
 
 @contextmanager
 def open_for_build(database: Path) -> Iterator[WarehouseBuild]:
-    """The one place a build gets its warehouse file.
+    """The one place a build gets its warehouse file: the atomic publish.
 
-    A build that fails on a warehouse that did not exist before leaves no file behind (no empty
-    or half-written `.duckdb`); the Dagster home stays, with the failed run in its history.
+    Takes the warehouse's build lock (one build at a time), removes what an interrupted build
+    left (`<name>.duckdb.new`), copies the published file into the build file (a new warehouse
+    starts empty) and yields the build. Only `WarehouseBuild.publish()` touches the published
+    file; a build that ends without it — failed, raised, interrupted — leaves the published
+    warehouse byte for byte as it was and its build file is removed. Problems the user can fix
+    raise BuildError, a full disk WarehouseIOError, each one Danish line naming the file.
     """
     database = Path(database).expanduser().resolve()
-    build = WarehouseBuild(database=database, existed=database.exists())
-    database.parent.mkdir(parents=True, exist_ok=True)
-    ensure_dagster_home(database)
+    if database.is_dir():
+        raise BuildError(
+            f"{database} er en mappe; --database skal være en fil (fx rummelig.duckdb)."
+        )
     try:
-        yield build
-    finally:
-        if not build.succeeded and not build.existed:
-            for path in (database, database.with_name(database.name + ".wal")):
-                path.unlink(missing_ok=True)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        home = ensure_dagster_home(database)
+    except OSError as exc:
+        raise os_problem(database, exc) from exc
+    build = WarehouseBuild(
+        database=database, build_file=build_file_of(database), existed=database.exists()
+    )
+    with build_lock(database, home):
+        build.interrupted = remove_build_files(build.build_file)
+        started = time.monotonic()
+        if build.existed:
+            build._copied = copy_published(database, build.build_file)
+        build.copy_seconds = time.monotonic() - started
+        try:
+            yield build
+        finally:
+            if not build.published:
+                remove_build_files(build.build_file)

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dagster_ui")]
 
 LOCATION = "orchestration.definitions"
 
@@ -100,19 +100,29 @@ def test_the_ui_shows_the_demo_build_and_starting_it_launches_no_run(demo_wareho
             os.killpg(process.pid, signal.SIGKILL)
     output = log.read_text()
 
-    # the demo's one run, on the warehouse's own instance — and no other (the sensor skipped)
-    [run] = data["runsOrError"]["results"]
-    assert run["status"] == "SUCCESS" and run["jobName"] == "build_all"
-    assert {"key": "rummelig/as_of", "value": "2025-11-15"} in run["tags"]
+    # the demo's two runs on the warehouse's own instance — the build (published) and the
+    # reports from the published file — and no other (the sensor skipped)
+    runs = {
+        next(t["value"] for t in r["tags"] if t["key"] == "rummelig/part"): r
+        for r in data["runsOrError"]["results"]
+    }
+    assert sorted(runs) == ["byg", "rapporter"] and len(data["runsOrError"]["results"]) == 2
+    run, reports_run = runs["byg"], runs["rapporter"]
+    for each in (run, reports_run):
+        assert each["status"] == "SUCCESS" and each["jobName"] == "build_all"
+        assert {"key": "rummelig/as_of", "value": "2025-11-15"} in each["tags"]
+    assert {"key": "rummelig/published", "value": "ja"} in run["tags"]
     [tick, *_] = data["sensorOrError"]["sensorState"]["ticks"]
     assert tick["status"] == "SKIPPED" and tick["runIds"] == []
 
-    # every mart, raw table and report materialised by that run
+    # every mart and raw table materialised by the build's run, every report by the reports'
     nodes = {"/".join(n["assetKey"]["path"]): n for n in data["assetNodes"]}
     marts = {k.to_user_string() for k in ASSET_KEYS if k.path[0] == "marts"}
     assert {"marts/fct_sickness", "marts/fct_quota_status", "marts/fct_benchmark"} <= marts
-    for key in sorted(marts | {"raw/engagements", "reports/sygefravaer", "reports/benchmark"}):
+    for key in sorted(marts | {"raw/engagements"}):
         assert nodes[key]["assetMaterializations"] == [{"runId": run["runId"]}], key
+    for key in ["reports/sygefravaer", "reports/benchmark", "reports/kvote", "reports/inklusion"]:
+        assert nodes[key]["assetMaterializations"] == [{"runId": reports_run["runId"]}], key
 
     # every check has its result from that run: GX suites and dbt data tests
     checks = {

@@ -176,3 +176,12 @@ class Case:
             hits = cpr_hits(conn, cprs)
         SCANS["count"] += 1
         assert hits == [], f"CPR found in the warehouse: {hits}"
+
+
+def scan_warehouse(database: Path, landing: Path) -> None:
+    """The CPR scan over any warehouse file (a published one after a fault of the publish path),
+    for the CPRs of `landing`; counts as a fault case's scan."""
+    with duckdb.connect(str(database), read_only=True) as conn:
+        hits = cpr_hits(conn, landing_cprs(landing))
+    SCANS["count"] += 1
+    assert hits == [], f"CPR found in the warehouse: {hits}"

@@ -1,0 +1,93 @@
+"""`rummelig build` that stops at a chosen stage and waits to be killed (kill -9 tests).
+
+Run as `python -m tests.support.paused_build STAGE rummelig-build-args…`. At STAGE it prints
+`PAUSED STAGE` on stdout and sleeps, so the test can kill the process group at a known moment
+of a real build. Stages (each a wrapper around the real function, which has already run or is
+about to run; nothing else of the build changes):
+- `copy`: half of the published file has been copied into the build file;
+- `ingest`: the first register file is done: its load-log row (and its rows, when the file is
+  new) committed in the build file, the other files not read yet;
+- `dbt`: dbt has rebuilt its first mart in the build file and goes on (its process keeps
+  running: the kill takes it mid-way);
+- `gx`: dbt has finished; the first GX suite on a mart is about to run;
+- `swap`: the build file is checkpointed and flushed; the rename is next.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+def pause(stage: str) -> None:
+    print(f"PAUSED {stage}", file=sys.__stdout__, flush=True)  # the build mutes sys.stdout
+    while True:
+        time.sleep(60)
+
+
+def install(stage: str) -> None:
+    if stage == "copy":
+        import orchestration.publish as publish
+
+        def half_copy(src, dst, *args, **kwargs):
+            with open(src, "rb") as source, open(dst, "wb") as target:
+                data = source.read()
+                target.write(data[: len(data) // 2])
+                target.flush()
+            pause(stage)
+
+        publish.shutil = type(sys)("shutil_paused")
+        publish.shutil.copyfile = half_copy
+    elif stage == "ingest":
+        import ingest.registers.load as load
+
+        real_load = load._load_file
+
+        def load_then_pause(*args, **kwargs):
+            result = real_load(*args, **kwargs)  # committed: its rows (if new), its log row
+            pause(stage)
+            return result
+
+        load._load_file = load_then_pause
+    elif stage == "dbt":
+        from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+
+        real_stream = DbtCliInvocation.stream
+
+        def stream(self, *args, **kwargs):
+            for event in real_stream(self, *args, **kwargs):
+                yield event
+                key = getattr(event, "asset_key", None)
+                if key is not None and key.path[0] == "marts":
+                    pause(stage)
+
+        DbtCliInvocation.stream = stream
+    elif stage == "gx":
+        import expectations.core as core
+
+        real_validate = core.validate
+
+        def validate(conn, suite, *args, **kwargs):
+            if suite.table.startswith("marts."):
+                pause(stage)
+            return real_validate(conn, suite, *args, **kwargs)
+
+        core.validate = validate
+    elif stage == "swap":
+        import orchestration.publish as publish
+
+        publish._rename = lambda build_file, database: pause(stage)
+    else:
+        raise SystemExit(f"unknown stage {stage}")
+
+
+def main() -> None:
+    stage, *args = sys.argv[1:]
+    install(stage)
+    from orchestration.cli import main as cli_main
+
+    cli_main(["build", *args])
+
+
+if __name__ == "__main__":
+    main()
