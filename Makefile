@@ -48,7 +48,7 @@ docs: $(STAMP)
 ## test: the whole test suite (unit, dbt, Dagster, GX, reports, end-to-end)
 test: $(STAMP) test-apps
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
 
 ## dev: the Dagster UI on http://127.0.0.1:3000 over the demo warehouse and its history
 dev: $(STAMP)

@@ -5,16 +5,19 @@ so the manifest is prepared (orchestration.project.prepare_manifest, as a build 
 pytest_sessionstart — once, in the xdist controller (workers carry `workerinput` and start after
 the controller's hook) or in a plain run.
 
-`demo_warehouse` is session-scoped: a synthetic municipality built through the real Dagster job
-by the `rummelig demo` command. Mark every test module that uses it with
-`@pytest.mark.xdist_group("demo_warehouse")` so that, under `--dist loadgroup`, one worker builds
-it once and runs all of those tests.
+`demo_warehouse` is session-scoped and shared by every xdist worker: a synthetic municipality
+built once by the real `rummelig demo` (tests/support/demo.py). Under xdist the controller starts
+that build in the background when the session starts, so it overlaps the other tests, and any
+worker can run the tests that read it (read-only: a test that changes it works on a copy).
+
+With RUMMELIG_CI=1 (set by .ci/run) or a RUMMELIG_REQUIRE_* variable, a skipped test fails.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -23,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.demo import DEMO_AS_OF, start_in_background, wait_or_build, wants_demo
+
 # Tests never touch the user's ~/.rummelig key: one key file per test machine user, created by
 # ingest on first use (mode 0600). A RUMMELIG_PSEUDONYM_KEY in the environment still wins.
 os.environ.setdefault(
@@ -30,14 +35,32 @@ os.environ.setdefault(
     str(Path(tempfile.gettempdir()) / f"rummelig-tests-{os.getuid()}" / "pseudonym.key"),
 )
 
-DEMO_AS_OF = date(2025, 11, 15)
-DEMO_EMPLOYEES = 400
-DEMO_SEED = 7
+STRICT_ENV = ("RUMMELIG_CI", "RUMMELIG_REQUIRE_BROWSER", "RUMMELIG_REQUIRE_LIBREOFFICE")
+
+
+def _shared_root(config: pytest.Config) -> Path:
+    """The session's base temp folder; an xdist worker's own base temp is a sub-folder of it."""
+    base = config._tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if hasattr(session.config, "workerinput"):
         return
+    _prepare_manifest()
+    config = session.config
+    if config.getoption("numprocesses", default=None) and wants_demo(config.args):
+        config._demo_build = start_in_background(_shared_root(config))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    process = getattr(session.config, "_demo_build", None)
+    if process is not None and process.poll() is None:  # no worker needed it after all
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _prepare_manifest() -> None:
     from orchestration.errors import DbtPrepareError
     from orchestration.project import prepare_manifest
 
@@ -87,24 +110,44 @@ class DemoWarehouse:
 
 
 @pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
+def demo_warehouse(pytestconfig: pytest.Config) -> DemoWarehouse:
     """Synthetic landing (400 employees, seed 7, as_of 2025-11-15) → Dagster build → reports."""
-    from click.testing import CliRunner
-
-    from orchestration.cli import cli
-
-    out = tmp_path_factory.mktemp("demo")
-    args = ["demo", "--out", str(out), "--employees", str(DEMO_EMPLOYEES)]
-    args += ["--seed", str(DEMO_SEED), "--as-of", DEMO_AS_OF.isoformat()]
-    result = CliRunner().invoke(cli, args)
-    if result.exit_code != 0:
-        raise RuntimeError(
-            f"rummelig demo failed (exit {result.exit_code}):\n{result.output}"
-        ) from result.exception
+    root = _shared_root(pytestconfig)
+    result = wait_or_build(root)
+    if result["exit_code"] != 0:
+        code, output = result["exit_code"], result["output"]
+        raise RuntimeError(f"rummelig demo failed (exit {code}):\n{output}")
+    out = root / "demo"
     return DemoWarehouse(
         landing=out / "landing",
         database=out / "rummelig.duckdb",
         reports=out / "reports",
         as_of=DEMO_AS_OF,
-        output=result.output,
+        output=result["output"],
     )
+
+
+def _strict() -> bool:
+    return any(os.environ.get(name) == "1" for name in STRICT_ENV)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    """Under CI a skip is a failure: a test that cannot run has not shown anything."""
+    report = yield
+    if report.skipped and _strict() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped under RUMMELIG_CI/RUMMELIG_REQUIRE_*: {reason}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    """A module skipped at collection (pytest.skip/importorskip at import) fails under CI too."""
+    report = yield
+    if report.skipped and _strict():
+        report.outcome = "failed"
+        reason = report.longrepr
+        report.longrepr = f"collection skipped under RUMMELIG_CI/RUMMELIG_REQUIRE_*: {reason}"
+    return report

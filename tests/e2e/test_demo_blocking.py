@@ -10,7 +10,7 @@ from click.testing import CliRunner
 import ingest.landing
 from orchestration.cli import cli
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_blocking")]
 
 
 def test_blocking_check_failure_stops_dbt_and_exits_non_zero(demo_warehouse, tmp_path, monkeypatch):

@@ -19,7 +19,7 @@ from tests.dbt.jobcenter_reference import (
     sdp_followup,
 )
 
-pytestmark = pytest.mark.xdist_group("demo_warehouse")
+pytestmark = pytest.mark.xdist_group("jobcenter_demo")
 
 
 def _dicts(conn: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:

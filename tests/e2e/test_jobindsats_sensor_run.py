@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from dagster import DagsterInstance, build_sensor_context
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("jobindsats_sensor_run")]
 
 CELL = (
     "table_id = 'Y07A02' AND measure = 'Antal personer' AND period_code = '2025M10'"

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 import yaml
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("warehouse_docs")]
 
 MODELS = Path(__file__).resolve().parents[2] / "dbt_project" / "models"
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from orchestration.cli import cli
 
-pytestmark = pytest.mark.xdist_group("demo_warehouse")
+pytestmark = pytest.mark.xdist_group("benchmark_demo")
 
 MEASURE = "Antal fuldtidspersoner"
 

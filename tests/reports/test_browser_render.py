@@ -18,7 +18,7 @@ import pytest
 from reports.charts import PALETTE
 from tests.support.desktop_apps import required_program
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser_render")]
 
 # Colours that only the charts use: the palette without black and grey (text and axes).
 CHART_RGB = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in PALETTE[:6]]

@@ -20,7 +20,7 @@ import pytest
 from reports.registry import run_report
 from tests.support.disclosure_audit import audit
 
-pytestmark = pytest.mark.xdist_group("demo_warehouse")
+pytestmark = pytest.mark.xdist_group("disclosure_demo")
 
 GROUPS = ("ordinaere", "alle", "inklusion")
 MIN_PERSONS = 5

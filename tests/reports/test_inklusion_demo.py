@@ -13,7 +13,7 @@ import pytest
 from reports.periods import parse_period
 from reports.registry import run_report
 
-pytestmark = pytest.mark.xdist_group("demo_warehouse")
+pytestmark = pytest.mark.xdist_group("inklusion_demo")
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 
 from reports.registry import run_report
 
-pytestmark = pytest.mark.xdist_group("demo_warehouse")
+pytestmark = pytest.mark.xdist_group("kvote_demo")
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 
 from tests.support.desktop_apps import required_program
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("print_layout")]
 
 CHECK = """
 <script>

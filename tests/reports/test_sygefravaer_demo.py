@@ -9,7 +9,7 @@ import pytest
 
 from reports.registry import run_report
 
-pytestmark = pytest.mark.xdist_group("demo_warehouse")
+pytestmark = pytest.mark.xdist_group("sygefravaer_demo")
 
 GROUPS = ("ordinaere", "alle", "inklusion")  # the sheet's order
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import duckdb
 import polars as pl
-import pytest
 
+from ingest.landing import load_landing
 from tests.synthetic.landing_reader import bad_rows
-
-landing_module = pytest.importorskip("ingest.landing")
 
 
 def test_ingest_quarantines_exactly_the_listed_bad_rows(landing, tmp_path):
     with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
-        landing_module.load_landing(conn, landing)
+        load_landing(conn, landing)
         errors = conn.execute(
             "SELECT file_name, row_number, reason FROM audit.quarantine "
             "WHERE severity = 'error' ORDER BY ALL"
