@@ -18,7 +18,7 @@ import pytest
 
 from reports.registry import run_report
 
-pytestmark = pytest.mark.xdist_group("demo_warehouse")
+pytestmark = pytest.mark.xdist_group("hmu_demo")
 
 AS_OF = date(2025, 11, 15)
 YEAR_END = AS_OF  # 2025 is running: its snapshot is as_of

@@ -20,7 +20,7 @@ import pytest
 
 from reports.registry import run_report
 
-pytestmark = pytest.mark.xdist_group("demo_warehouse")
+pytestmark = pytest.mark.xdist_group("jobcenter_report_demo")
 
 MIN = 5
 KIND_LABELS = {"Alle samtaler": "all", "Første samtale": "first", "Senere samtaler": "later"}
