@@ -116,36 +116,35 @@ def _components(unknown: set[Hashable], relations: list[Relation]) -> list[set[H
     return list(groups.values())
 
 
+def _subtract(
+    target: dict[int, Fraction], factor: Fraction | None, row: dict[int, Fraction]
+) -> None:
+    """target -= factor · row, in place, on sparse rows (zeros dropped; no-op for factor 0)."""
+    if not factor:
+        return
+    for c, v in row.items():
+        nv = target.get(c, 0) - factor * v
+        if nv:
+            target[c] = nv
+        else:
+            target.pop(c, None)
+
+
 def _rref(rows: list[dict[int, Fraction]]) -> list[tuple[int, dict[int, Fraction]]]:
     """Reduced row echelon form of sparse rows: [(pivot column, row)]."""
     basis: list[tuple[int, dict[int, Fraction]]] = []
     for row in rows:
         row = dict(row)
         for pivot, brow in basis:
-            f = row.get(pivot)
-            if f:
-                for c, v in brow.items():
-                    nv = row.get(c, 0) - f * v
-                    if nv:
-                        row[c] = nv
-                    else:
-                        row.pop(c, None)
+            _subtract(row, row.get(pivot), brow)
         if not row:
             continue
         pivot = min(row)
         scale = row[pivot]
         row = {c: v / scale for c, v in row.items()}
         # keep the basis reduced: eliminate the new pivot from the earlier rows
-        for i, (p, brow) in enumerate(basis):
-            f = brow.get(pivot)
-            if f:
-                for c, v in row.items():
-                    nv = brow.get(c, 0) - f * v
-                    if nv:
-                        brow[c] = nv
-                    else:
-                        brow.pop(c, None)
-                basis[i] = (p, brow)
+        for _, brow in basis:
+            _subtract(brow, brow.get(pivot), row)
         basis.append((pivot, row))
     return basis
 
@@ -154,14 +153,7 @@ def _in_row_space(col: int, basis: list[tuple[int, dict[int, Fraction]]]) -> boo
     """Is the unit vector e_col a combination of the basis rows?"""
     vec: dict[int, Fraction] = {col: Fraction(1)}
     for pivot, row in basis:
-        f = vec.get(pivot)
-        if f:
-            for c, v in row.items():
-                nv = vec.get(c, 0) - f * v
-                if nv:
-                    vec[c] = nv
-                else:
-                    vec.pop(c, None)
+        _subtract(vec, vec.get(pivot), row)
     return not vec
 
 

@@ -41,10 +41,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import shutil
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -52,6 +50,7 @@ import duckdb
 import pytest
 
 from tests.support.cpr_scan import cpr_hits, landing_cprs
+from tests.support.landing_build import build_landing, mart_columns, rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("foundation_landing")]
 
@@ -64,29 +63,7 @@ JAN, FEB, MAR = date(2025, 1, 31), date(2025, 2, 28), AS_OF
 @pytest.fixture(scope="module")
 def build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     database = tmp_path_factory.mktemp("foundation_landing") / "w.duckdb"
-    rummelig = Path(sys.executable).with_name("rummelig")  # the installed console script
-    args = [str(rummelig), "build", "--input", str(LANDING), "--database", str(database)]
-    env = {**os.environ, "RUMMELIG_PSEUDONYM_KEY": SECRET}
-    done = subprocess.run(
-        [*args, "--as-of", AS_OF.isoformat()], capture_output=True, text=True, env=env
-    )
-    return database, done
-
-
-def rows(database: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(database), read_only=True) as conn:
-        return conn.execute(sql).fetchall()
-
-
-def columns(database: Path, table: str) -> list[str]:
-    return [
-        r[0]
-        for r in rows(
-            database,
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts'"
-            f" AND table_name = '{table}' ORDER BY ordinal_position",
-        )
-    ]
+    return database, build_landing(LANDING, database, AS_OF, SECRET)
 
 
 def test_build_exits_zero_and_summarises_the_load(build):
@@ -137,7 +114,7 @@ def test_schemas_are_exactly_the_dbt_layers_and_audit(build):
 
 def test_dim_org_unit_is_exactly_the_hand_derived_hierarchy(build):
     database, _ = build
-    assert columns(database, "dim_org_unit") == [
+    assert mart_columns(database, "dim_org_unit") == [
         "org_unit_id",
         "name",
         "parent_id",
@@ -201,7 +178,7 @@ EXPECTED_MONTHLY = [
 
 def test_fct_placements_monthly_is_exactly_the_hand_count(build):
     database, _ = build
-    assert columns(database, "fct_placements_monthly") == [
+    assert mart_columns(database, "fct_placements_monthly") == [
         "month_end",
         "org_unit_id",
         "workplace_id",

@@ -67,9 +67,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -78,6 +76,7 @@ import pytest
 
 from expectations.core import validate
 from expectations.suites.jobcenter import SUITES
+from tests.support.landing_build import build_landing, mart_columns, rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("jobcenter_landing")]
 
@@ -94,29 +93,7 @@ def key(cpr: str) -> str:
 @pytest.fixture(scope="module")
 def build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     database = tmp_path_factory.mktemp("jobcenter_landing") / "w.duckdb"
-    rummelig = Path(sys.executable).with_name("rummelig")  # the installed console script
-    args = [str(rummelig), "build", "--input", str(LANDING), "--database", str(database)]
-    env = {**os.environ, "RUMMELIG_PSEUDONYM_KEY": SECRET}
-    done = subprocess.run(
-        [*args, "--as-of", AS_OF.isoformat()], capture_output=True, text=True, env=env
-    )
-    return database, done
-
-
-def rows(database: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(database), read_only=True) as conn:
-        return conn.execute(sql).fetchall()
-
-
-def columns(database: Path, table: str) -> list[str]:
-    return [
-        name
-        for (name,) in rows(
-            database,
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts'"
-            f" AND table_name = '{table}' ORDER BY ordinal_position",
-        )
-    ]
+    return database, build_landing(LANDING, database, AS_OF, SECRET)
 
 
 def test_build_exits_zero_with_every_row_loaded(build):
@@ -235,7 +212,8 @@ MONTHLY = [
 
 
 def _check(database: Path, table: str, spec: list[str], order: str, expected: list[tuple]):
-    assert columns(database, table)[: len(spec)] == spec  # the specified columns first, in order
+    # the specified columns first, in order
+    assert mart_columns(database, table)[: len(spec)] == spec
     got = rows(database, f"SELECT {', '.join(spec)} FROM marts.{table} ORDER BY {order}")
     assert len(got) == len(expected)
     for g, want in zip(got, expected, strict=True):

@@ -199,41 +199,13 @@ sickness_pct_inklusion as (
 -- Cohort engagements (fct_retention) whose 26 weeks are complete and that started in the
 -- period: % retained at least 13 of 26 weeks, by the engagement's unit.
 retention_13_26_pct as (
-    select
-        'retention_13_26_pct' as kpi,
-        scope_units.scope_type,
-        scope_units.scope_id,
-        periods.period_type,
-        periods.period_start,
-        count(*) filter (where retention.retained_13_of_26) as numerator,
-        count(*) as denominator,
-        100.0 * count(*) filter (where retention.retained_13_of_26) / count(*) as value,
-        count(distinct retention.person_key) as persons
-    from periods
-    inner join retention
-        on retention.start_date between periods.period_start and periods.period_end
-    inner join scope_units on scope_units.org_unit_id = retention.org_unit_id
-    group by all
+    {{ kpi_share_of_rows('retention_13_26_pct', 'retention', 'start_date', 'retained_13_of_26') }}
 ),
 
 -- Ended placements (fct_placement_outcomes) whose follow-up is complete and that ended in the
 -- period: % followed by employment, by the placement's unit.
 placement_employment_pct as (
-    select
-        'placement_employment_pct' as kpi,
-        scope_units.scope_type,
-        scope_units.scope_id,
-        periods.period_type,
-        periods.period_start,
-        count(*) filter (where outcomes.employed_after) as numerator,
-        count(*) as denominator,
-        100.0 * count(*) filter (where outcomes.employed_after) / count(*) as value,
-        count(distinct outcomes.person_key) as persons
-    from periods
-    inner join outcomes
-        on outcomes.end_date between periods.period_start and periods.period_end
-    inner join scope_units on scope_units.org_unit_id = outcomes.org_unit_id
-    group by all
+    {{ kpi_share_of_rows('placement_employment_pct', 'outcomes', 'end_date', 'employed_after') }}
 ),
 
 -- Dues of the months of the period (fct_rettidighed_monthly, a due in the month of its due
