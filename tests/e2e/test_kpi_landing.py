@@ -48,12 +48,12 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 from click.testing import CliRunner
 from dateutil.easter import easter
 
 from orchestration.cli import cli
+from tests.support.landing_build import rows
 
 pytestmark = pytest.mark.xdist_group("kpi_e2e")
 
@@ -78,11 +78,6 @@ def build(tmp_path_factory) -> tuple[Path, str]:
             os.environ["RUMMELIG_PSEUDONYM_KEY"] = saved
     assert result.exit_code == 0, result.output
     return database, result.output
-
-
-def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as conn:
-        return conn.execute(sql, params or []).fetchall()
 
 
 # --- periods --------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ import pytest
 from expectations.core import validate
 from expectations.suites.quota import STATUS_CONTRADICTIONS_SQL, SUITES
 from ingest.landing import load_landing
+from tests.support.landing_build import rows
 from tests.support.warehouse import run_dbt
 
 pytestmark = pytest.mark.xdist_group("quota")
@@ -66,11 +67,6 @@ def warehouse(tmp_path_factory) -> Path:
             else:
                 os.environ[key] = value
     return db
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db)) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def test_landing_folder_loads_without_rejected_rows(warehouse):

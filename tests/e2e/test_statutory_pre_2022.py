@@ -20,11 +20,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 from click.testing import CliRunner
 
 from orchestration.cli import cli
+from tests.support.landing_build import rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("statutory_pre_2022")]
 
@@ -49,13 +49,8 @@ def warehouse(tmp_path_factory) -> Path:
     return database
 
 
-def _rows(database: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(database), read_only=True) as conn:
-        return conn.execute(sql).fetchall()
-
-
 def test_the_version_valid_on_each_month_end_decides_the_basis(warehouse):
-    got = _rows(
+    got = rows(
         warehouse,
         f"SELECT {COLUMNS} FROM marts.fct_quota_status WHERE workplace_id = 'W1'"
         " AND month_end IN ('2021-10-31', '2021-12-31', '2022-01-31') ORDER BY month_end",
@@ -66,13 +61,13 @@ def test_the_version_valid_on_each_month_end_decides_the_basis(warehouse):
         (date(2021, 12, 31), 10, 5.0, 2, 2, "at", old[0], 2.0, old[1], 5.0, 2, "ok"),
         (date(2022, 1, 31), 10, 5.0, 3, 2, "over", new[0], 3.0, new[1], 5.0, 1, "over"),
     ]  # fmt: skip
-    assert _rows(
+    assert rows(
         warehouse, "SELECT count(*), min(month_end), max(month_end) FROM marts.fct_quota_status"
     ) == [(37, date(2019, 2, 28), AS_OF)]
 
 
 def test_placements_started_before_2022_are_judged_by_headcount(warehouse):
-    assert _rows(
+    assert rows(
         warehouse, "SELECT placement_id, breach_type, detail FROM marts.fct_quota_breaches"
         " ORDER BY ALL",
     ) == [
