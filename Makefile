@@ -54,9 +54,11 @@ test: $(STAMP) test-apps
 dev: $(STAMP)
 	@$(BIN)/rummelig dev --out out
 
-## bench: timings at larger scale (not part of make test)
+## bench: timings at larger scale (not part of make test): the build's cost curve at 3 000,
+## 30 000 and 150 000 employees (BENCH_SIZES="500000 1000000" for national size; BENCH=build
+## runs that bench alone), the sickness and quota models; results in bench_results/
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench.run_bench
+	BENCH_SIZES="$(BENCH_SIZES)" $(BIN)/python -m tests.bench.run_bench $(BENCH)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ Adding a rule key: add it here (with its range) and to ingest/default_rules.yml.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -276,6 +277,49 @@ class SdpFollowup(_Versioned):
     categories: Annotated[list[Literal[SDP_CATEGORIES]], Field(min_length=1)]  # type: ignore[valid-type]
 
 
+# Memory sizes as DuckDB reads them: GB = 10⁹ bytes, GiB = 2³⁰ (orchestration/limits.py).
+MEMORY_UNITS = {
+    "": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3,
+    "gb": 1000**3, "t": 1000**4, "tb": 1000**4, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30,
+    "tib": 1 << 40,
+}  # fmt: skip
+MIN_BUILD_MEMORY = 1 << 30  # below this the build's Python processes alone do not fit
+
+
+def memory_bytes(text: Any) -> int:
+    """'4GB', '4 GiB', '3500MB', '1,5 GiB' → bytes; ValueError (Danish) when the text is not a
+    size or the size is below 1 GiB. The one reader of a build's memory limit (option,
+    environment and this file)."""
+    match = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*([a-zA-Z]*)\s*", str(text))
+    unit = match.group(2).lower() if match else ""
+    if not match or unit not in MEMORY_UNITS:
+        raise ValueError(
+            f"{text!r} er ikke en hukommelsesstørrelse (skriv fx 4GB, 2500MB eller 3GiB)"
+        )
+    size = int(float(match.group(1).replace(",", ".")) * MEMORY_UNITS[unit])
+    if size < MIN_BUILD_MEMORY:
+        raise ValueError(f"{text!r} er for lidt; et byg skal have mindst 1 GiB")
+    return size
+
+
+def _memory_limit(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _fail("memory", "forventede en hukommelsesstørrelse, fx 4GB")
+    try:
+        memory_bytes(value)
+    except ValueError as exc:
+        raise _fail("memory", str(exc)) from None
+    return str(value)
+
+
+class BuildLimits(_Rules):
+    """The build's memory and threads (orchestration/limits.py); `--memory-limit`/`--threads`
+    and RUMMELIG_MEMORY_LIMIT/RUMMELIG_THREADS win over these."""
+
+    memory_limit: Annotated[str, BeforeValidator(_memory_limit)] | None = None
+    threads: Annotated[Int, Field(ge=1, le=1024)] | None = None
+
+
 def _unique_names(versions: list[_Versioned]) -> list[_Versioned]:
     names = [v.name for v in versions]
     repeated = sorted({n for n in names if names.count(n) > 1})
@@ -300,6 +344,7 @@ class Rules(_Rules):
     retention: Retention
     sdp_followup: Annotated[list[SdpFollowup], AfterValidator(_unique_names)]
     aarshjul: Aarshjul = Field(default_factory=dict)  # the HMU's annual wheel (hmu report)
+    build: BuildLimits = Field(default_factory=BuildLimits)  # memory and threads of a build
 
 
 # --- messages ----------------------------------------------------------------------------------
@@ -328,7 +373,8 @@ _MESSAGES = {
 
 # Errors whose text already names the value, or that have no single value to show.
 _NO_INPUT_SHOWN = {
-    "missing", "extra_forbidden", "bands", "then", "code", "duplicate", "month", "aarshjul"
+    "missing", "extra_forbidden", "bands", "then", "code", "duplicate", "month", "aarshjul",
+    "memory",
 }  # fmt: skip
 
 

@@ -21,6 +21,7 @@ import duckdb
 from ingest.landing import load_notes
 from ingest.raw_schema import REGISTER_TABLES
 from orchestration.errors import BuildError, WarehouseIOError
+from orchestration.limits import Limits, duckdb_settings, for_build
 from orchestration.text import number, seconds, stamp
 
 __all__ = ["BuildError", "BuildOutcome", "CheckOutcome", "run_build", "summary_lines"]
@@ -129,19 +130,51 @@ def _step_message(step_key: str, error) -> str:
     return f"{where or step_key}: {message}" if message else (where or step_key)
 
 
-def _check_outcomes(result, descriptions: dict[str, str]) -> list[CheckOutcome]:
+def _check_outcomes(result, descriptions: dict[str, str], database: Path) -> list[CheckOutcome]:
+    """The GX suites (Dagster asset checks) and the dbt data tests (dbt's run_results.json of
+    this run: orchestration/assets/dbt.py) of one build."""
     outcomes = [
         CheckOutcome(
             asset=evaluation.asset_key.to_user_string(),
             name=evaluation.check_name,
             passed=evaluation.passed,
             blocking=evaluation.severity.value == "ERROR",
-            kind="gx" if evaluation.check_name in descriptions else "dbt",
+            kind="gx",
             description=descriptions.get(evaluation.check_name, ""),
         )
         for evaluation in result.get_asset_check_evaluations()
     ]
+    outcomes += [
+        CheckOutcome(
+            asset="/".join(test.relation),
+            name=test.name,
+            passed=test.passed,
+            blocking=test.blocking,
+            kind="dbt",
+        )
+        for test in _dbt_tests(result, database)
+    ]
     return sorted(outcomes, key=lambda c: (c.passed, c.label))
+
+
+def _dbt_tests(result, database: Path) -> list:
+    """The data tests of this run's `dbt build` (the dbt step removes an older run_results)."""
+    import json
+
+    from dagster import DagsterEventType
+
+    from orchestration.assets.dbt import data_test_outcomes
+    from orchestration.warehouse import dbt_target_path
+
+    ran = any(
+        e.event_type == DagsterEventType.STEP_START and e.step_key == "dbt_models"
+        for e in result.all_events
+    )
+    path = dbt_target_path(database) / "run_results.json"
+    if not ran or not path.exists():
+        return []
+    run_results = json.loads(path.read_text(encoding="utf-8"))
+    return data_test_outcomes(run_results, dbt_models_manifest())
 
 
 def _reports_written(result) -> dict[str, list[str]]:
@@ -172,12 +205,14 @@ def run_build(
     config_path: Path | None = None,
     reports_dir: Path | None = None,
     echo: Callable[[str], None] | None = print,
+    limits: Limits | None = None,
 ) -> BuildOutcome:
     """Build `database` atomically: materialise the asset graph with its checks into the build
     file (`<name>.duckdb.new`, a copy of the published file) as one run, publish it (rename) when
     ingest, dbt and every blocking check passed, record the run in the warehouse's Dagster
     history, and then — when `reports_dir` is given — write the reports from the published file
-    in a second run. A build that fails leaves the published file as it was.
+    in a second run. A build that fails leaves the published file as it was. `limits`: memory
+    and threads of every DuckDB connection (default: orchestration/limits.py).
 
     Raises BuildError for what the user must fix (a missing folder, a landing folder ingest
     refuses, a locked warehouse …) and WarehouseIOError for a full disk: nothing is published then.
@@ -188,7 +223,9 @@ def run_build(
         raise BuildError(f"Inputmappen {input_dir} findes ikke.")
     if config_path is not None and not Path(config_path).is_file():
         raise BuildError(f"Konfigurationsfilen {config_path} findes ikke.")
-    _check_rules(Path(config_path) if config_path else input_dir / "config" / "rules.yml")
+    rules_file = Path(config_path) if config_path else input_dir / "config" / "rules.yml"
+    _check_rules(rules_file)
+    limits = limits or for_build(rules_file)
 
     from dagster import DagsterInstance
 
@@ -199,7 +236,7 @@ def run_build(
         if echo:
             echo(f"{stamp(time.monotonic() - started)} {line}")
 
-    with open_for_build(database) as warehouse:
+    with open_for_build(database, duckdb_settings(limits, database)) as warehouse:
         database = warehouse.database
         if warehouse.interrupted:
             say(f"Et afbrudt byg efterlod {warehouse.build_file.name}: fjernet.")
@@ -211,8 +248,12 @@ def run_build(
             )
         if echo and not _manifest_current():
             say("Forbereder dbt-projektet (dbt parse) …")
+        settings = duckdb_settings(limits, warehouse.build_file)
         prepare_manifest(
-            as_of=as_of, database=warehouse.build_file, target_path=dbt_target_path(database)
+            as_of=as_of,
+            database=warehouse.build_file,
+            target_path=dbt_target_path(database),
+            duckdb=settings,
         )
         say("Starter Dagster-kørslen …")
         with DagsterInstance.ephemeral() as scratch:
@@ -225,10 +266,11 @@ def run_build(
                 echo=echo,
                 started=started,
                 instance=scratch,
+                limits=limits,
             )
             outcome.database, outcome.existed = database, warehouse.existed
             with contextlib.suppress(duckdb.Error):  # a half-written file has no facts
-                outcome.facts = read_facts(warehouse.build_file)
+                outcome.facts = read_facts(warehouse.build_file, settings)
             try:
                 if outcome.success:
                     warehouse.publish()
@@ -242,7 +284,7 @@ def run_build(
             echo(outcome.publish_line())
         raise stop
     if outcome.published and reports_dir:
-        _write_reports(outcome, input_dir, as_of, config_path, reports_dir, echo, started)
+        _write_reports(outcome, input_dir, as_of, config_path, reports_dir, echo, started, limits)
     outcome.seconds = time.monotonic() - started
     return outcome
 
@@ -272,6 +314,7 @@ def _write_reports(
     reports_dir: Path,
     echo: Callable[[str], None] | None,
     started: float,
+    limits: Limits,
 ) -> None:
     """The report assets, as a run of their own on the published warehouse (never on a build
     file), recorded live in the warehouse's history."""
@@ -289,6 +332,7 @@ def _write_reports(
             started=started,
             instance=instance,
             only=REPORT_KEYS,
+            limits=limits,
         )
     outcome.reports = reports.reports
     outcome.reports_run_id = reports.run_id
@@ -335,6 +379,7 @@ def _execute(
     echo: Callable[[str], None] | None,
     started: float,
     instance,
+    limits: Limits,
     only: set | None = None,
 ) -> BuildOutcome:
     """One run of `build_all` on `database`: every asset but the reports (or the assets `only`
@@ -348,14 +393,18 @@ def _execute(
 
     suites = {s.name: s.description for s in all_suites()}
     resources = build_resources(
-        database, input_dir, as_of=as_of, rules_file=config_path, reports_dir=reports_dir
+        database,
+        input_dir,
+        as_of=as_of,
+        rules_file=config_path,
+        reports_dir=reports_dir,
+        limits=limits,
     )
-    from orchestration.assets.dbt import dbt_models
+    from orchestration.assets.dbt import dbt_models, warehouse_test_count
 
     totals = Totals(
         dbt_nodes=len(dbt_models.keys),
-        dbt_tests=len(list(dbt_models.check_specs)),
-        gx_checks=frozenset(suites),
+        dbt_tests=warehouse_test_count(dbt_models_manifest()),
     )
     logger = progress_logger(echo, totals, started) if echo else silent_logger
     defs = build_definitions(resources, loggers={"progress": logger})
@@ -385,7 +434,7 @@ def _execute(
         as_of=as_of,
         success=result.success,
         seconds=time.monotonic() - started,
-        checks=_check_outcomes(result, suites),
+        checks=_check_outcomes(result, suites, database),
         failed_steps=[e.step_key for e in failures],
         errors=[
             _step_message(e.step_key, _root_error(e.step_failure_data.error))
@@ -405,8 +454,16 @@ def _table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> b
     return conn.execute(sql, [schema, table]).fetchone()[0] > 0
 
 
-def read_facts(database: Path) -> WarehouseFacts:
-    with duckdb.connect(str(database), read_only=True) as conn:
+def dbt_models_manifest() -> dict:
+    import json
+
+    from orchestration.project import dbt_project
+
+    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+
+
+def read_facts(database: Path, config: dict[str, str] | None = None) -> WarehouseFacts:
+    with duckdb.connect(str(database), read_only=True, config=config or {}) as conn:
         rows = {
             table: conn.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]
             for table in [*REGISTER_TABLES, "jobindsats"]

@@ -64,6 +64,23 @@ def _synth(out: Path, *, seed: int, employees: int, start: date | None, as_of: d
     )
 
 
+def _limits(memory_limit: str | None, threads: int | None, rules_file: Path):
+    """The build's memory and thread budget (orchestration/limits.py); polars reads its thread
+    count when it is first imported, which the build does after this."""
+    from ingest.rules import RulesError
+    from orchestration.limits import LimitError, for_build, resolve
+
+    try:
+        try:
+            limits = for_build(rules_file, memory_limit, threads)
+        except RulesError:  # the build says what is wrong with the file, as its first check
+            limits = resolve(memory_limit, threads)
+    except LimitError as exc:
+        raise UserError(str(exc)) from exc
+    os.environ.setdefault("POLARS_MAX_THREADS", str(limits.threads))
+    return limits
+
+
 def _build(
     input_dir: Path,
     database: Path,
@@ -72,8 +89,11 @@ def _build(
     config: Path | None,
     reports_dir: Path | None = None,
     demo: bool = False,
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ):
     """Run one build with progress lines and the summary; exit 1 when it failed."""
+    limits = _limits(memory_limit, threads, config or input_dir / "config" / "rules.yml")
     from ingest.errors import IngestError
     from orchestration.errors import BuildError, DbtPrepareError, WarehouseIOError
 
@@ -84,6 +104,7 @@ def _build(
         click.echo(line, file=stdout)
 
     click.echo(f"Bygger datavarehuset {database} fra {input_dir} (as_of {as_of.isoformat()})")
+    click.echo(f"Grænser: {limits.describe()}")
     from orchestration.build import run_build, summary_lines  # loads Dagster: after the line
 
     try:
@@ -94,6 +115,7 @@ def _build(
             config_path=config,
             reports_dir=reports_dir,
             echo=echo,
+            limits=limits,
         )
     except (BuildError, IngestError) as exc:
         raise UserError(str(exc).strip().splitlines()[0]) from exc
@@ -188,13 +210,42 @@ def synth(out: Path, seed: int, employees: int, start: date | None, as_of: date 
     _synth(out, seed=seed, employees=employees, start=start, as_of=as_of or date.today())
 
 
+MEMORY_HELP = (
+    "Hukommelse til hele bygget, fx 4GB (standard: RUMMELIG_MEMORY_LIMIT, ellers den mindste af "
+    "4 GiB og halvdelen af maskinens); DuckDB lægger resten i en mappe ved siden af databasen."
+)
+THREADS_HELP = (
+    "Tråde til DuckDB, dbt og polars (standard: RUMMELIG_THREADS, ellers maskinens kerner)."
+)
+
+
+def limit_options(command):
+    command = click.option("--threads", type=int, default=None, help=THREADS_HELP)(command)
+    return click.option("--memory-limit", "memory_limit", default=None, help=MEMORY_HELP)(command)
+
+
 @cli.command(help="Indlæs en landing-mappe og byg datavarehuset (ingest → dbt → kontroller).")
 @click.option("--input", "input_dir", type=click.Path(path_type=Path), required=True)
 @click.option("--database", type=click.Path(path_type=Path), required=True)
 @click.option("--as-of", "as_of", type=ISO_DATE, default=None, help=DEMO_AS_OF_HELP)
 @click.option("--config", type=click.Path(path_type=Path), default=None, help="rules.yml")
-def build(input_dir: Path, database: Path, as_of: date | None, config: Path | None) -> None:
-    _build(input_dir, database, as_of=as_of or date.today(), config=config)
+@limit_options
+def build(
+    input_dir: Path,
+    database: Path,
+    as_of: date | None,
+    config: Path | None,
+    memory_limit: str | None,
+    threads: int | None,
+) -> None:
+    _build(
+        input_dir,
+        database,
+        as_of=as_of or date.today(),
+        config=config,
+        memory_limit=memory_limit,
+        threads=threads,
+    )
 
 
 @cli.command(
@@ -227,14 +278,29 @@ def report(ctx: click.Context, name: str, database: Path, period: str | None, ou
 @click.option("--employees", type=int, default=3000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--as-of", "as_of", type=ISO_DATE, default=None, help=DEMO_AS_OF_HELP)
-def demo(out: Path, employees: int, seed: int, as_of: date | None) -> None:
+@limit_options
+def demo(
+    out: Path,
+    employees: int,
+    seed: int,
+    as_of: date | None,
+    memory_limit: str | None,
+    threads: int | None,
+) -> None:
     started = time.monotonic()
     as_of = as_of or date.today()
     out = out.resolve()  # print absolute paths: the user asked where everything is
     landing, database, reports_dir = out / "landing", out / "rummelig.duckdb", out / "reports"
     _synth(landing, seed=seed, employees=employees, start=None, as_of=as_of)
     outcome = _build(
-        landing, database, as_of=as_of, config=None, reports_dir=reports_dir, demo=True
+        landing,
+        database,
+        as_of=as_of,
+        config=None,
+        reports_dir=reports_dir,
+        demo=True,
+        memory_limit=memory_limit,
+        threads=threads,
     )
     from orchestration.warehouse import dagster_home
 

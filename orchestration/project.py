@@ -33,9 +33,19 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 _PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
 
 
-def dbt_vars(as_of: date, database: Path) -> str:
-    """The build's dbt vars: its reference date and its DuckDB file (profiles.yml reads it)."""
-    return json.dumps({"as_of": as_of.isoformat(), "database": str(database)}, sort_keys=True)
+def dbt_vars(as_of: date, database: Path, duckdb: dict[str, str] | None = None) -> str:
+    """The build's dbt vars: its reference date, its DuckDB file and that file's DuckDB settings
+    (memory limit, threads, spill folder: orchestration/limits.py; default from the
+    environment), which profiles.yml passes to DuckDB when dbt opens the file.
+
+    The same vars every time for the same file and limits: dbt re-parses the whole project when
+    its vars change."""
+    if duckdb is None:
+        from orchestration.limits import duckdb_settings, resolve
+
+        duckdb = duckdb_settings(resolve(), database)
+    values = {"as_of": as_of.isoformat(), "database": str(database), "duckdb": duckdb}
+    return json.dumps(values, sort_keys=True)
 
 
 def dbt_cli() -> DbtCliResource:
@@ -60,7 +70,9 @@ def manifest_is_current() -> bool:
     return manifest.exists() and manifest.stat().st_mtime >= _newest_project_file()
 
 
-def prepare_manifest(*, as_of: date, database: Path, target_path: Path) -> bool:
+def prepare_manifest(
+    *, as_of: date, database: Path, target_path: Path, duckdb: dict[str, str] | None = None
+) -> bool:
     """Parse the project when it changed since the manifest was written; True when it parsed.
 
     The parse runs in the build's target folder with the build's vars, so that build re-uses it;
@@ -75,7 +87,7 @@ def prepare_manifest(*, as_of: date, database: Path, target_path: Path) -> bool:
     def parse() -> None:
         target_path.mkdir(parents=True, exist_ok=True)
         invocation = dbt_cli().cli(
-            ["parse", "--quiet", "--vars", dbt_vars(as_of, database)],
+            ["parse", "--quiet", "--vars", dbt_vars(as_of, database, duckdb)],
             target_path=target_path,
             raise_on_error=False,
         )

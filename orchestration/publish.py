@@ -128,11 +128,12 @@ def build_lock(database: Path, home: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def reading(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def reading(path: Path, config: dict | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to a published warehouse: DuckDB's shared lock keeps writers out
-    while it is open. Refusals become one Danish line."""
+    while it is open. Refusals become one Danish line. `config`: the build's DuckDB settings
+    (orchestration/limits.py)."""
     try:
-        conn = duckdb.connect(str(path), read_only=True)
+        conn = duckdb.connect(str(path), read_only=True, config=config or {})
     except duckdb.Error as exc:
         raise duckdb_problem(path, exc) from exc
     try:
@@ -141,13 +142,13 @@ def reading(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         conn.close()
 
 
-def checkpoint_wal(path: Path) -> None:
+def checkpoint_wal(path: Path, config: dict | None = None) -> None:
     """Fold a write-ahead log left beside `path` into the file (DuckDB's own recovery: the
     committed content does not change), so the file alone is the whole warehouse."""
     if not wal_of(path).exists():
         return
     try:
-        with duckdb.connect(str(path)) as conn:
+        with duckdb.connect(str(path), config=config or {}) as conn:
             conn.execute("CHECKPOINT")
     except duckdb.Error as exc:
         raise duckdb_problem(path, exc) from exc
@@ -163,11 +164,11 @@ def remove_build_files(build_file: Path) -> bool:
     return found
 
 
-def copy_published(database: Path, build_file: Path) -> tuple[int, int]:
+def copy_published(database: Path, build_file: Path, config: dict | None = None) -> tuple[int, int]:
     """Copy the published file to the build file while holding a shared lock on it (no writer
     can change it mid-copy). Returns the published file's (size, mtime_ns) at the copy."""
-    checkpoint_wal(database)
-    with reading(database):
+    checkpoint_wal(database, config)
+    with reading(database, config):
         stat = database.stat()
         try:
             shutil.copyfile(database, build_file)  # copy_file_range/sendfile: in the kernel
@@ -185,11 +186,13 @@ def _fsync(path: Path, *, directory: bool = False) -> None:
         os.close(fd)
 
 
-def swap_in(build_file: Path, database: Path, copied: tuple[int, int] | None) -> None:
+def swap_in(
+    build_file: Path, database: Path, copied: tuple[int, int] | None, config: dict | None = None
+) -> None:
     """Make the build file the published warehouse: checkpoint it (no WAL may stay behind: the
     WAL is not renamed with the file), flush it to disk, check that nobody changed or locked the
     published file meanwhile, then rename it over the published file and flush the folder."""
-    checkpoint_wal(build_file)
+    checkpoint_wal(build_file, config)
     if wal_of(build_file).exists():  # still there: a connection is open somewhere
         raise WarehouseIOError(f"{build_file} har stadig en åben forbindelse; intet er udgivet.")
     try:
@@ -197,7 +200,7 @@ def swap_in(build_file: Path, database: Path, copied: tuple[int, int] | None) ->
     except OSError as exc:
         raise os_problem(build_file, exc) from exc
     if copied is not None and database.exists():
-        with reading(database):  # a writer holding it: refuse, the published file stays
+        with reading(database, config):  # a writer holding it: refuse, the file stays
             stat = database.stat()
             if (stat.st_size, stat.st_mtime_ns) != copied or wal_of(database).exists():
                 raise BuildError(

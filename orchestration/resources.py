@@ -4,7 +4,8 @@ reference date, the report folder, and dbt (orchestration/project.py).
 The CLI builds them with explicit values (`build_resources`); `dagster dev` reads them from the
 environment (`resources_from_env`): RUMMELIG_DATABASE, RUMMELIG_INPUT, RUMMELIG_AS_OF (optional,
 default today), RUMMELIG_CONFIG (optional rules.yml), RUMMELIG_REPORTS (optional, default
-`reports/` beside the database).
+`reports/` beside the database), RUMMELIG_MEMORY_LIMIT and RUMMELIG_THREADS (optional,
+orchestration/limits.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import duckdb
 from dagster import ConfigurableResource, EnvVar
 from dagster_duckdb import DuckDBResource
 
+from orchestration.limits import Limits, duckdb_settings, resolve
 from orchestration.project import dbt_cli
 
 
@@ -67,10 +69,14 @@ def build_resources(
     as_of: date,
     rules_file: Path | None = None,
     reports_dir: Path | None = None,
+    limits: Limits | None = None,
 ) -> dict:
+    """`limits` (orchestration/limits.py; default from the environment) become the DuckDB
+    settings of every connection the resources open, and dbt's (orchestration/assets/dbt.py)."""
     database = Path(database).expanduser().resolve()
+    settings = duckdb_settings(limits or resolve(), database)
     return {
-        "warehouse": DuckDBResource(database=str(database)),
+        "warehouse": DuckDBResource(database=str(database), connection_config=settings),
         "landing": LandingResource(
             folder=str(landing), as_of=as_of.isoformat(), rules_file=str(rules_file or "")
         ),
@@ -82,8 +88,11 @@ def build_resources(
 def resources_from_env() -> dict:
     database = os.environ.get("RUMMELIG_DATABASE", "rummelig.duckdb")
     default_reports = Path(database).expanduser().resolve().parent / "reports"
+    settings = duckdb_settings(resolve(), Path(database))  # RUMMELIG_MEMORY_LIMIT/_THREADS
     return {
-        "warehouse": DuckDBResource(database=EnvVar("RUMMELIG_DATABASE")),
+        "warehouse": DuckDBResource(
+            database=EnvVar("RUMMELIG_DATABASE"), connection_config=settings
+        ),
         "landing": LandingResource(
             folder=EnvVar("RUMMELIG_INPUT"),
             as_of=os.environ.get("RUMMELIG_AS_OF", ""),

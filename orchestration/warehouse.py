@@ -91,19 +91,20 @@ class WarehouseBuild:
     copy_seconds: float = 0.0  # copying the published file into the build file
     swap_seconds: float = 0.0  # checkpoint, flush and rename
     published: bool = False
+    duckdb: dict | None = None  # the build's DuckDB settings (orchestration/limits.py)
     _copied: tuple[int, int] | None = field(default=None, repr=False)
 
     def publish(self) -> None:
         """Swap the build file in (atomic rename); the caller has seen ingest, dbt and every
         blocking check pass."""
         started = time.monotonic()
-        swap_in(self.build_file, self.database, self._copied)
+        swap_in(self.build_file, self.database, self._copied, self.duckdb)
         self.swap_seconds = time.monotonic() - started
         self.published = True
 
 
 @contextmanager
-def open_for_build(database: Path) -> Iterator[WarehouseBuild]:
+def open_for_build(database: Path, duckdb: dict | None = None) -> Iterator[WarehouseBuild]:
     """The one place a build gets its warehouse file: the atomic publish.
 
     Takes the warehouse's build lock (one build at a time), removes what an interrupted build
@@ -112,6 +113,7 @@ def open_for_build(database: Path) -> Iterator[WarehouseBuild]:
     file; a build that ends without it — failed, raised, interrupted — leaves the published
     warehouse byte for byte as it was and its build file is removed. Problems the user can fix
     raise BuildError, a full disk WarehouseIOError, each one Danish line naming the file.
+    `duckdb`: the build's DuckDB settings, for the connections the copy and the swap open.
     """
     database = Path(database).expanduser().resolve()
     if database.is_dir():
@@ -124,13 +126,16 @@ def open_for_build(database: Path) -> Iterator[WarehouseBuild]:
     except OSError as exc:
         raise os_problem(database, exc) from exc
     build = WarehouseBuild(
-        database=database, build_file=build_file_of(database), existed=database.exists()
+        database=database,
+        build_file=build_file_of(database),
+        existed=database.exists(),
+        duckdb=duckdb,
     )
     with build_lock(database, home):
         build.interrupted = remove_build_files(build.build_file)
         started = time.monotonic()
         if build.existed:
-            build._copied = copy_published(database, build.build_file)
+            build._copied = copy_published(database, build.build_file, duckdb)
         build.copy_seconds = time.monotonic() - started
         try:
             yield build

@@ -82,13 +82,20 @@ def choose_period(spec: ReportSpec, period: str | None, options: dict) -> str:
 
 
 def run_report(
-    name: str, database: Path, *, period: str | None = None, out_dir: Path, **options
+    name: str,
+    database: Path,
+    *,
+    period: str | None = None,
+    out_dir: Path,
+    connection_config: dict[str, str] | None = None,
+    **options,
 ) -> list[Path]:
     """Render report `name` for `period` ('2025', '2025Q3', '2025-11') from the warehouse file.
 
     A report with `--year` / `--quarter` options may get its period from them instead
     (`choose_period`). Checks the name, the period and the database file before opening it;
-    opens DuckDB read-only (a report never writes) and returns the written files.
+    opens DuckDB read-only (a report never writes), with `connection_config` (the build's
+    memory limit and threads) when given, and returns the written files.
     """
     spec = get_report(name)
     # fail early with a clear message, before opening the database
@@ -98,7 +105,7 @@ def run_report(
         raise ReportError(f"Databasen {database} findes ikke.")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(database), read_only=True) as conn:
+    with duckdb.connect(str(database), read_only=True, config=connection_config or {}) as conn:
         missing = [
             r for r in spec.reads if r.startswith("reporting.") and not table_exists(conn, r)
         ]

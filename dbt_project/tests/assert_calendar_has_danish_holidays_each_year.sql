@@ -1,3 +1,6 @@
+-- ci_only: the calendar depends on the code alone, so `make test` proves it once for every build
+-- (orchestration/assets/dbt.py, WAREHOUSE_BUILD_SKIPS).
+{{ config(tags=['ci_only']) }}
 -- Every year has its 13 or 14 holidays (14 up to 2023 with store bededag; 13 from 2024), each
 -- fixed-date one on its date; fewer means the Easter computus or a rule went wrong.
 with holidays as (

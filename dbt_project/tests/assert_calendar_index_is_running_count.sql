@@ -1,3 +1,6 @@
+-- ci_only: the calendar depends on the code alone, so `make test` proves it once for every build
+-- (orchestration/assets/dbt.py, WAREHOUSE_BUILD_SKIPS).
+{{ config(tags=['ci_only']) }}
 -- working_day_idx grows by exactly one on each working day and stays put otherwise, starting at
 -- 1970-01-01 (a Thursday, nytårsdag: idx 0), so idx(b) - idx(a - 1) counts working days.
 with calendar as (

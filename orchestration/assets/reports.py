@@ -40,7 +40,11 @@ def report_asset(spec: ReportSpec) -> AssetsDefinition:
         period = reports.period or str(landing.as_of_date.year)
         try:
             paths = run_report(
-                spec.name, Path(warehouse.database), period=period, out_dir=Path(reports.folder)
+                spec.name,
+                Path(warehouse.database),
+                period=period,
+                out_dir=Path(reports.folder),
+                connection_config=dict(warehouse.connection_config),
             )
         except ReportError as exc:
             raise Failure(description=f"Rapporten {spec.name}: {exc}") from exc

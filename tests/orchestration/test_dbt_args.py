@@ -6,23 +6,105 @@ import json
 from datetime import date
 from pathlib import Path
 
-from orchestration.assets.dbt import dbt_build_args, failed_nodes
+from orchestration.assets.dbt import (
+    data_test_outcomes,
+    dbt_build_args,
+    failed_nodes,
+    runs_in_warehouse_build,
+)
+from orchestration.limits import Limits, duckdb_settings
 from orchestration.project import dbt_vars
 
+SETTINGS = {"memory_limit": "2457MiB", "threads": "2", "temp_directory": "/data/w.duckdb.tmp"}
 
-def test_dagster_build_args_carry_as_of_and_the_database_as_json_vars():
-    args = dbt_build_args(date(2025, 11, 15), Path("/data/w.duckdb"))
+
+def test_dagster_build_args_carry_as_of_database_and_duckdb_settings_as_json_vars():
+    args = dbt_build_args(date(2025, 11, 15), Path("/data/w.duckdb"), SETTINGS, threads=2)
     assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {"as_of": "2025-11-15", "database": "/data/w.duckdb"}
-    # unit tests belong to `make test`; dagster-dbt adds the selection, the asset the target
-    assert args[3:] == ["--exclude-resource-type", "unit_test"]
+    assert json.loads(args[2]) == {
+        "as_of": "2025-11-15",
+        "database": "/data/w.duckdb",
+        "duckdb": SETTINGS,
+    }
+    # unit tests and the ci_only data tests belong to `make test`; dagster-dbt adds the
+    # selection, the asset the target
+    assert args[3:] == [
+        "--threads",
+        "2",
+        "--exclude-resource-type",
+        "unit_test",
+        "--exclude",
+        "tag:ci_only",
+    ]
 
 
 def test_vars_are_sorted_so_equal_builds_share_dbt_partial_parsing():
     # dbt re-parses the whole project when the vars string changes: it must be stable
-    assert dbt_vars(date(2024, 2, 29), Path("/a.duckdb")) == (
-        '{"as_of": "2024-02-29", "database": "/a.duckdb"}'
+    settings = duckdb_settings(Limits(memory=4 << 30, threads=2), Path("/a.duckdb"))
+    assert dbt_vars(date(2024, 2, 29), Path("/a.duckdb"), settings) == (
+        '{"as_of": "2024-02-29", "database": "/a.duckdb", "duckdb": {"memory_limit": "2457MiB",'
+        ' "temp_directory": "/a.duckdb.tmp", "threads": "2"}}'
     )
+
+
+def test_staging_and_intermediate_tests_are_left_to_make_test():
+    from orchestration.project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    by_layer: dict[str, set[bool]] = {}
+    for test in tests:
+        folder = test["original_file_path"].split("/")
+        layer = folder[1] if folder[0] == "models" else folder[0]
+        by_layer.setdefault(layer, set()).add(runs_in_warehouse_build(test))
+    assert by_layer["staging"] == {False} and by_layer["intermediate"] == {False}
+    assert by_layer["marts"] == {True} and by_layer["reporting"] == {True}
+    # the sources' tests check the build's own input (raw): every build runs them
+    assert by_layer["sources"] == {True}
+    on_sources = [t for t in tests if t["depends_on"]["nodes"][0].startswith("source.")]
+    assert len(on_sources) > 10 and all(runs_in_warehouse_build(t) for t in on_sources)
+    singular = {t["name"]: runs_in_warehouse_build(t) for t in tests if t["fqn"][1] == t["name"]}
+    assert singular["assert_calendar_index_is_running_count"] is False
+    assert singular["assert_placements_monthly_reconciles"] is True
+
+
+def test_data_test_outcomes_name_the_tested_relation_and_leave_out_skipped_tests():
+    manifest = {
+        "nodes": {
+            "model.r.fct_a": {"resource_type": "model", "schema": "marts", "name": "fct_a"},
+            "test.r.nn": {
+                "resource_type": "test",
+                "name": "not_null_fct_a_x",
+                "attached_node": "model.r.fct_a",
+                "depends_on": {"nodes": ["model.r.fct_a"]},
+            },
+            "test.r.single": {
+                "resource_type": "test",
+                "name": "assert_a",
+                "attached_node": None,
+                "depends_on": {"nodes": ["model.r.fct_a"]},
+            },
+            "test.r.gone": {
+                "resource_type": "test",
+                "name": "skipped_one",
+                "attached_node": "model.r.fct_a",
+                "depends_on": {"nodes": ["model.r.fct_a"]},
+            },
+        }
+    }
+    run_results = {
+        "results": [
+            {"unique_id": "model.r.fct_a", "status": "success"},
+            {"unique_id": "test.r.nn", "status": "fail"},
+            {"unique_id": "test.r.single", "status": "warn"},
+            {"unique_id": "test.r.gone", "status": "skipped"},
+        ]
+    }
+    outcomes = data_test_outcomes(run_results, manifest)
+    assert [(o.relation, o.name, o.passed, o.blocking) for o in outcomes] == [
+        (("marts", "fct_a"), "not_null_fct_a_x", False, True),
+        (("marts", "fct_a"), "assert_a", False, False),
+    ]
 
 
 def test_failed_nodes_lists_errors_and_failures_only():

@@ -28,7 +28,7 @@ def test_numbers_and_durations_are_written_the_danish_way():
 def test_a_silent_dbt_step_gets_a_progress_line_every_period(monkeypatch):
     monkeypatch.setattr(progress, "PROGRESS_EVERY", 1.0)
     lines: list[str] = []
-    totals = progress.Totals(dbt_nodes=45, dbt_tests=1200, gx_checks=frozenset())
+    totals = progress.Totals(dbt_nodes=45, dbt_tests=1200)
     handler = progress.ProgressHandler(lines.append, totals, time.monotonic())
     handler.start_heartbeat()
     try:

@@ -31,3 +31,29 @@ def test_table_has_one_row_per_measurement_and_the_error_of_a_failed_bench():
 def test_discovery_finds_the_bench_modules():
     assert "bench_sickness" in discover()
     assert discover(["sickness"]) == ["bench_sickness"]
+
+
+def test_peak_memory_is_summed_over_the_whole_process_tree():
+    import sys
+
+    from tests.bench.measure import run_tree
+
+    # a parent holding 200 MB starts a child holding 300 MB while it still holds its own
+    hold = "import sys, time; b = bytearray({n} << 20); b[::4096] = b'x' * len(b[::4096]); {tail}"
+    child = hold.format(n=300, tail="time.sleep(1.5)")
+    parent = hold.format(
+        n=200, tail=f"import subprocess; subprocess.run([sys.executable, '-c', {child!r}])"
+    )
+    wall, peak, code = run_tree([sys.executable, "-c", parent], every=0.1)
+    assert code == 0 and wall >= 1.5
+    assert 500 << 20 <= peak < 700 << 20
+
+
+def test_bench_sizes_come_from_the_command_line_else_the_environment(monkeypatch):
+    from tests.bench.bench_build import DEFAULT_SIZES, sizes
+
+    monkeypatch.delenv("BENCH_SIZES", raising=False)
+    assert sizes([]) == list(DEFAULT_SIZES) == [3000, 30000, 150000]
+    monkeypatch.setenv("BENCH_SIZES", "500000 1000000")
+    assert sizes([]) == [500000, 1000000]
+    assert sizes(["3000"]) == [3000]

@@ -1,5 +1,7 @@
 -- E14: persons whose distinct sick working days in the 365 days ending on a period's last day
--- reach conversation_trigger_days, per unit subtree (ancestor_id) and staff group (incl. 'alle').
+-- reach conversation_trigger_days, per unit subtree (ancestor_id) and staff group (incl. 'alle');
+-- a person sick in one unit and group only has one row there, standing for every subtree above
+-- it and 'alle' as well (rolls_up).
 -- Sick intervals of a person's engagements in one subtree and group may overlap, so they are
 -- merged first (gaps and islands); the islands are disjoint, so their working days add up to the
 -- distinct sick days. A partial day counts as one. No row per day.
@@ -36,7 +38,7 @@ relevant_intervals as (
 ),
 
 -- Most persons are sick in one unit and group only: their days are the same in every unit
--- above it and in 'alle', so they are merged once and fanned out at the end. Persons with
+-- above it and in 'alle', so they are merged once, at their own unit and group. Persons with
 -- several (unit, group) pairs are merged per subtree and group, where the pairs can overlap.
 person_pairs as (
     select person_key, count(distinct (org_unit_id, staff_group)) as pairs
@@ -154,33 +156,18 @@ at_trigger as (
     where sick_days.sick_days >= build.conversation_trigger_days
 ),
 
--- Single-pair persons: the own unit and group → every unit above it and 'alle' as well.
-fanned_out as (
-    select
-        at_trigger.person_key,
-        ancestors.ancestor_id,
-        group_keys.group_key as staff_group,
-        at_trigger.eval_date,
-        at_trigger.sick_days
-    from at_trigger
-    inner join {{ ref('int_org_unit_ancestors') }} as ancestors
-        on ancestors.org_unit_id = at_trigger.ancestor_id
-    inner join group_keys on group_keys.staff_group = at_trigger.staff_group
-    where at_trigger.is_single_pair
-    union all
-    select person_key, ancestor_id, staff_group, eval_date, sick_days
-    from at_trigger
-    where not is_single_pair
-),
-
+-- Single-pair persons stay at their own unit and group (rolls_up): their days are the same in
+-- every unit above it and in 'alle', so fct_sickness counts them once there and rolls the count
+-- up the hierarchy with the other additive measures instead of joining a row per subtree.
 final as (
     select
         person_key,
         ancestor_id,
         staff_group,
         eval_date,
-        cast(sick_days as integer) as sick_days
-    from fanned_out
+        cast(sick_days as integer) as sick_days,
+        is_single_pair as rolls_up
+    from at_trigger
 )
 
 select * from final

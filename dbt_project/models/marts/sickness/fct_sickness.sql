@@ -67,6 +67,34 @@ person_pairs as (
     group by person_key, period_type, period_start
 ),
 
+-- E14 rows of persons at the trigger on a period's last day, beside the person's pairs in that
+-- period. A rolls_up row (the person was sick in one unit and group only) stands for that unit,
+-- every unit above it and 'alle'; the other rows name their subtree and group.
+triggers as (
+    select
+        trigger.person_key,
+        trigger.ancestor_id,
+        trigger.staff_group,
+        trigger.rolls_up,
+        person_pairs.period_type,
+        person_pairs.period_start,
+        person_pairs.pairs,
+        person_pairs.org_unit_id as pair_unit,
+        person_pairs.staff_group as pair_group
+    from {{ ref('int_sick_days_365') }} as trigger
+    inner join person_pairs
+        on person_pairs.person_key = trigger.person_key
+        and person_pairs.period_end = trigger.eval_date
+),
+
+-- The common case: one pair in the period, sick in that very unit and group → counted there and
+-- rolled up like the single-pair persons themselves.
+own_triggers as (
+    select pair_unit as org_unit_id, pair_group as staff_group, period_type, period_start
+    from triggers
+    where pairs = 1 and rolls_up and ancestor_id = pair_unit and staff_group = pair_group
+),
+
 own_facts as (
     select
         org_unit_id, staff_group, period_type, period_start,
@@ -77,7 +105,8 @@ own_facts as (
         0 as spells_kort,
         0 as spells_mellem,
         0 as spells_lang,
-        0 as single_pair_persons
+        0 as single_pair_persons,
+        0 as single_pair_at_trigger
     from engagement_periods
     union all
     select
@@ -85,7 +114,7 @@ own_facts as (
         0.0,
         absence_hours,
         case when s56 then absence_hours else 0.0 end,
-        0, 0, 0, 0, 0
+        0, 0, 0, 0, 0, 0
     from {{ ref('int_absence_period_hours') }}
     union all
     select
@@ -95,15 +124,21 @@ own_facts as (
         case when band = 'kort' then 1 else 0 end,
         case when band = 'mellem' then 1 else 0 end,
         case when band = 'lang' then 1 else 0 end,
-        0
+        0, 0
     from ended_spells
     union all
     select
         org_unit_id, staff_group, period_type, period_start,
         0.0, 0.0, 0.0, 0, 0, 0, 0,
-        1
+        1, 0
     from person_pairs
     where pairs = 1
+    union all
+    select
+        org_unit_id, staff_group, period_type, period_start,
+        0.0, 0.0, 0.0, 0, 0, 0, 0, 0,
+        1
+    from own_triggers
 ),
 
 own_measures as (
@@ -119,7 +154,8 @@ own_measures as (
         sum(spells_kort) as spells_kort,
         sum(spells_mellem) as spells_mellem,
         sum(spells_lang) as spells_lang,
-        sum(single_pair_persons) as single_pair_persons
+        sum(single_pair_persons) as single_pair_persons,
+        sum(single_pair_at_trigger) as single_pair_at_trigger
     from own_facts
     group by all
 ),
@@ -138,6 +174,7 @@ rolled_measures as (
         sum(own_measures.spells_mellem) as spells_mellem,
         sum(own_measures.spells_lang) as spells_lang,
         sum(own_measures.single_pair_persons) as single_pair_persons,
+        sum(own_measures.single_pair_at_trigger) as single_pair_at_trigger,
         -- The unit's own staff (depth 0): lets checks prove parent = own + Σ children.
         coalesce(sum(own_measures.contracted_hours) filter (where ancestors.depth = 0), 0.0)
             as own_contracted_hours,
@@ -149,23 +186,39 @@ rolled_measures as (
     group by all
 ),
 
--- A trigger row counts when the person's single pair lies in the row's subtree and group.
+-- The other single-pair persons (sick elsewhere in the look-back, or in another group): a row
+-- counts in the subtrees above both the person's unit in the period and the trigger's unit,
+-- in 'alle' and in the person's group when the trigger names it.
 single_pair_at_trigger as (
     select
-        trigger.ancestor_id as org_unit_id,
-        trigger.staff_group,
-        person_pairs.period_type,
-        person_pairs.period_start,
+        pair_ancestors.ancestor_id as org_unit_id,
+        group_keys.group_key as staff_group,
+        triggers.period_type,
+        triggers.period_start,
         count(*) as persons_at_trigger
-    from {{ ref('int_sick_days_365') }} as trigger
-    inner join person_pairs
-        on person_pairs.person_key = trigger.person_key
-        and person_pairs.period_end = trigger.eval_date
-        and person_pairs.pairs = 1
-    inner join ancestors
-        on ancestors.org_unit_id = person_pairs.org_unit_id
-        and ancestors.ancestor_id = trigger.ancestor_id
-    where trigger.staff_group in (person_pairs.staff_group, 'alle')
+    from triggers
+    inner join ancestors as pair_ancestors on pair_ancestors.org_unit_id = triggers.pair_unit
+    inner join ancestors as trigger_ancestors
+        on trigger_ancestors.org_unit_id = triggers.ancestor_id
+        and trigger_ancestors.ancestor_id = pair_ancestors.ancestor_id
+        -- a rolls_up row stands for every unit above its own; the others for theirs alone
+        and (triggers.rolls_up or trigger_ancestors.depth = 0)
+    inner join (
+        {{ staff_group_keys() }}
+        union all
+        select 'alle', 'alle'
+    ) as group_keys
+        on group_keys.staff_group = triggers.staff_group
+        -- a rolls_up row stands for 'alle' as well; the others for their own group alone
+        and (triggers.rolls_up or group_keys.group_key = triggers.staff_group)
+    where
+        triggers.pairs = 1
+        and group_keys.group_key in (triggers.pair_group, 'alle')
+        and not (
+            triggers.rolls_up
+            and triggers.ancestor_id = triggers.pair_unit
+            and triggers.staff_group = triggers.pair_group
+        )
     group by all
 ),
 
@@ -188,18 +241,25 @@ multi_pair_facts as (
     inner join group_keys on group_keys.staff_group = engagement_periods.staff_group
     union all
     select
-        trigger.ancestor_id,
-        trigger.staff_group,
-        person_pairs.period_type,
-        person_pairs.period_start,
-        trigger.person_key,
+        trigger_ancestors.ancestor_id,
+        group_keys.group_key,
+        triggers.period_type,
+        triggers.period_start,
+        triggers.person_key,
         0,
         1
-    from {{ ref('int_sick_days_365') }} as trigger
-    inner join person_pairs
-        on person_pairs.person_key = trigger.person_key
-        and person_pairs.period_end = trigger.eval_date
-        and person_pairs.pairs > 1
+    from triggers
+    inner join ancestors as trigger_ancestors
+        on trigger_ancestors.org_unit_id = triggers.ancestor_id
+        and (triggers.rolls_up or trigger_ancestors.depth = 0)
+    inner join (
+        {{ staff_group_keys() }}
+        union all
+        select 'alle', 'alle'
+    ) as group_keys
+        on group_keys.staff_group = triggers.staff_group
+        and (triggers.rolls_up or group_keys.group_key = triggers.staff_group)
+    where triggers.pairs > 1
 ),
 
 multi_pair_flags as (
@@ -259,7 +319,8 @@ combined as (
         coalesce(rolled_measures.spells_lang, 0) as spells_lang,
         coalesce(rolled_measures.single_pair_persons, 0) + coalesce(persons.persons, 0)
             as persons,
-        coalesce(persons.persons_at_trigger, 0) as persons_at_trigger
+        coalesce(rolled_measures.single_pair_at_trigger, 0)
+        + coalesce(persons.persons_at_trigger, 0) as persons_at_trigger
     from rolled_measures
     full outer join persons
         on persons.org_unit_id = rolled_measures.org_unit_id

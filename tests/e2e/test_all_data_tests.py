@@ -1,0 +1,61 @@
+"""The dbt data tests a warehouse build leaves out run here, on a copy of the demo warehouse.
+
+A build runs the data tests of the sources (its input) and of the published layers (marts,
+reporting); the tests of staging and intermediate and the calendar's singular tests are tagged
+`ci_only` (dbt_project.yml, orchestration/assets/dbt.py `WAREHOUSE_BUILD_SKIPS`). So that every
+data test still runs on real data in `make test`, this runs exactly those on the demo's own
+tables: each must have run and passed, on a table that is not empty.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from orchestration.assets.dbt import runs_in_warehouse_build
+from orchestration.project import dbt_project
+from tests.support.warehouse import run_dbt
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_warehouse")]
+
+
+def _ci_only_tests() -> tuple[dict[str, dict], dict]:
+    """The ci_only data tests by unique id, and the manifest."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    tests = {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "test" and not runs_in_warehouse_build(node)
+    }
+    return tests, manifest
+
+
+def test_the_data_tests_a_build_skips_pass_on_the_demo_warehouse(demo_warehouse, tmp_path):
+    tests, manifest = _ci_only_tests()
+    assert len(tests) > 200  # staging and intermediate are most of the project's tests
+    copy = tmp_path / "demo.duckdb"  # dbt opens the file for writing: never the shared demo
+    shutil.copyfile(demo_warehouse.database, copy)
+    outcome = run_dbt(
+        "test",
+        database=copy,
+        as_of=demo_warehouse.as_of,
+        select=["tag:ci_only"],
+        extra=["--exclude-resource-type", "unit_test"],
+        target_path=tmp_path / "target",
+        raise_on_failure=False,
+    )
+    statuses = dict(outcome.results)
+    assert set(statuses) == set(tests)  # exactly the skipped ones, every one of them
+    assert outcome.failures == [] and set(statuses.values()) == {"pass"}
+    tested = set()
+    for test in tests.values():
+        parent = test.get("attached_node") or test["depends_on"]["nodes"][0]
+        node = manifest["nodes"].get(parent) or manifest["sources"][parent]
+        tested.add(f"{node['schema']}.{node['name']}")
+    with duckdb.connect(str(copy), read_only=True) as conn:
+        rows = {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in tested}
+    empty = sorted(t for t, n in rows.items() if n == 0)
+    assert empty == []

@@ -1,0 +1,102 @@
+"""The build's memory and thread budget: sizes, defaults, the environment, DuckDB's share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestration import limits
+from orchestration.limits import GIB, MIB, LimitError, Limits, parse_size, resolve
+
+
+def test_sizes_are_read_like_duckdb_reads_them():
+    assert parse_size("4GB") == 4_000_000_000
+    assert parse_size("4 GiB") == 4 * GIB
+    assert parse_size("2500mb") == 2_500_000_000
+    assert parse_size("1,5 GiB") == int(1.5 * GIB)
+    assert parse_size("3g") == 3_000_000_000
+
+
+@pytest.mark.parametrize("text", ["lots", "4 parsecs", "", "GB"])
+def test_an_unreadable_size_is_one_danish_line(text):
+    with pytest.raises(LimitError, match=r"^--memory-limit: .* er ikke en hukommelsesstørrelse"):
+        parse_size(text)
+
+
+def test_a_budget_too_small_for_the_python_processes_is_refused():
+    with pytest.raises(LimitError, match="for lidt"):
+        parse_size("300MB")
+
+
+def test_default_is_the_smaller_of_4_gib_and_half_the_memory(monkeypatch):
+    monkeypatch.setattr(limits, "machine_memory", lambda: 24 * GIB)
+    monkeypatch.setattr(limits, "machine_threads", lambda: 2)
+    assert resolve(environ={}) == Limits(memory=4 * GIB, threads=2)
+    monkeypatch.setattr(limits, "machine_memory", lambda: 6 * GIB)
+    assert resolve(environ={}).memory == 3 * GIB
+
+
+def test_the_option_wins_over_the_environment_which_wins_over_the_default(monkeypatch):
+    monkeypatch.setattr(limits, "machine_threads", lambda: 8)
+    env = {"RUMMELIG_MEMORY_LIMIT": "2GiB", "RUMMELIG_THREADS": "3"}
+    assert resolve(environ=env) == Limits(memory=2 * GIB, threads=3)
+    assert resolve("6GiB", 1, environ=env) == Limits(memory=6 * GIB, threads=1)
+    with pytest.raises(LimitError, match="^RUMMELIG_THREADS: 'nul' skal være et helt tal"):
+        resolve(environ={"RUMMELIG_THREADS": "nul"})
+
+
+def test_duckdb_gets_its_share_and_spills_beside_the_warehouse(tmp_path: Path):
+    settings = limits.duckdb_settings(Limits(memory=4 * GIB, threads=2), tmp_path / "w.duckdb")
+    assert settings == {
+        "memory_limit": f"{int(4 * GIB * limits.DUCKDB_SHARE) // MIB}MiB",
+        "threads": "2",
+        "temp_directory": str(tmp_path / "w.duckdb.tmp"),
+    }
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "w.duckdb"), config=settings) as conn:
+        applied = dict(
+            conn.execute(
+                "select name, value from duckdb_settings()"
+                " where name in ('memory_limit', 'threads', 'temp_directory')"
+            ).fetchall()
+        )
+    assert applied["threads"] == "2" and applied["temp_directory"] == settings["temp_directory"]
+    assert applied["memory_limit"] == "2.3 GiB"  # DuckDB's own rounding of 2457 MiB
+
+
+def test_rules_yml_sets_the_build_limits_below_the_option_and_the_environment(
+    monkeypatch, tmp_path: Path
+):
+    monkeypatch.setattr(limits, "machine_threads", lambda: 8)
+    monkeypatch.delenv("RUMMELIG_MEMORY_LIMIT", raising=False)
+    monkeypatch.delenv("RUMMELIG_THREADS", raising=False)
+    rules = tmp_path / "rules.yml"
+    rules.write_text("build:\n  memory_limit: 3GiB\n  threads: 1\n", encoding="utf-8")
+    assert limits.for_build(rules) == Limits(memory=3 * GIB, threads=1)
+    assert limits.for_build(rules, "2GiB", 2) == Limits(memory=2 * GIB, threads=2)
+    monkeypatch.setenv("RUMMELIG_THREADS", "3")
+    assert limits.for_build(rules).threads == 3
+    assert limits.for_build(tmp_path / "missing.yml").threads == 3  # no file: the defaults
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("lots", "build.memory_limit: 'lots' er ikke en hukommelsesstørrelse"),
+        ("500MB", "build.memory_limit: '500MB' er for lidt; et byg skal have mindst 1 GiB"),
+        ("true", "build.memory_limit: forventede en hukommelsesstørrelse, fx 4GB"),
+    ],
+)
+def test_a_bad_memory_limit_in_rules_yml_is_one_danish_line_naming_the_key(
+    tmp_path: Path, value, message
+):
+    from ingest.rules import RulesError, merged_rules
+
+    rules = tmp_path / "rules.yml"
+    rules.write_text(f"build:\n  memory_limit: {value}\n", encoding="utf-8")
+    with pytest.raises(RulesError) as raised:
+        merged_rules(rules)
+    assert str(raised.value).startswith(f"rules.yml: {message}")
+    assert "\n" not in str(raised.value)
