@@ -82,8 +82,10 @@ def test_a_failing_dbt_test_leaves_the_marts_as_they_were_and_exits_1(
     assert result.exit_code == 1, result.output
     assert "dbt bygger" in result.output
     last = result.output.rstrip().splitlines()[-1]
-    assert last.startswith("Fejl: Bygget fejlede i dbt: dbt build fejlede:"), last
-    assert "source_unique_raw_org_units_org_unit_id" in last, last
+    assert last == (  # the failing test by name, from dbt's run_results
+        "Fejl: Bygget stoppede, fordi en blokerende kontrol fejlede: dbt-datatest"
+        " source_unique_raw_org_units_org_unit_id (tabel raw.org_units)."
+    ), last
     assert "Traceback" not in result.output
     _assert_unchanged_and_unclaimed(demo_warehouse, published, result)
 

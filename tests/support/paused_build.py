@@ -49,19 +49,19 @@ def install(stage: str) -> None:
             return result
 
         load._load_file = load_then_pause
-    elif stage == "dbt":
-        from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+    elif stage == "dbt":  # the dbt step turns dbt's raw events into Dagster's (assets/dbt.py)
+        from dagster_dbt.core.dbt_cli_event import DbtCliEventMessage
 
-        real_stream = DbtCliInvocation.stream
+        real_events = DbtCliEventMessage.to_default_asset_events
 
-        def stream(self, *args, **kwargs):
-            for event in real_stream(self, *args, **kwargs):
+        def to_default_asset_events(self, *args, **kwargs):
+            for event in real_events(self, *args, **kwargs):
                 yield event
                 key = getattr(event, "asset_key", None)
                 if key is not None and key.path[0] == "marts":
                     pause(stage)
 
-        DbtCliInvocation.stream = stream
+        DbtCliEventMessage.to_default_asset_events = to_default_asset_events
     elif stage == "gx":
         import expectations.core as core
 
