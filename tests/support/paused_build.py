@@ -57,8 +57,8 @@ def install(stage: str) -> None:
         def to_default_asset_events(self, *args, **kwargs):
             for event in real_events(self, *args, **kwargs):
                 yield event
-                key = getattr(event, "asset_key", None)
-                if key is not None and key.path[0] == "marts":
+                # a model's Output is named after its asset key: ["marts", "x"] → "marts__x"
+                if getattr(event, "output_name", "").startswith("marts__"):
                     pause(stage)
 
         DbtCliEventMessage.to_default_asset_events = to_default_asset_events
