@@ -62,7 +62,9 @@ person_pairs as (
         any_value(period_end) as period_end,
         any_value(org_unit_id) as org_unit_id,
         any_value(staff_group) as staff_group,
-        count(distinct (org_unit_id, staff_group)) as pairs
+        -- one (unit, group) pair or several: min = max, not a distinct count per person
+        min(org_unit_id) = max(org_unit_id) and min(staff_group) = max(staff_group)
+            as single_pair
     from engagement_periods
     group by person_key, period_type, period_start
 ),
@@ -78,7 +80,7 @@ triggers as (
         trigger.rolls_up,
         person_pairs.period_type,
         person_pairs.period_start,
-        person_pairs.pairs,
+        person_pairs.single_pair,
         person_pairs.org_unit_id as pair_unit,
         person_pairs.staff_group as pair_group
     from {{ ref('int_sick_days_365') }} as trigger
@@ -92,7 +94,7 @@ triggers as (
 own_triggers as (
     select pair_unit as org_unit_id, pair_group as staff_group, period_type, period_start
     from triggers
-    where pairs = 1 and rolls_up and ancestor_id = pair_unit and staff_group = pair_group
+    where single_pair and rolls_up and ancestor_id = pair_unit and staff_group = pair_group
 ),
 
 own_facts as (
@@ -132,7 +134,7 @@ own_facts as (
         0.0, 0.0, 0.0, 0, 0, 0, 0,
         1, 0
     from person_pairs
-    where pairs = 1
+    where single_pair
     union all
     select
         org_unit_id, staff_group, period_type, period_start,
@@ -189,56 +191,84 @@ rolled_measures as (
 -- The other single-pair persons (sick elsewhere in the look-back, or in another group): a row
 -- counts in the subtrees above both the person's unit in the period and the trigger's unit,
 -- in 'alle' and in the person's group when the trigger names it.
-single_pair_at_trigger as (
+-- Each such row beside every unit above the person's unit in the period. Materialized: the
+-- planner would otherwise join the hierarchy with itself first (at national size the root's
+-- 23 000 descendants squared, hundreds of millions of rows).
+single_pair_candidates as materialized (
     select
-        pair_ancestors.ancestor_id as org_unit_id,
-        group_keys.group_key as staff_group,
+        triggers.ancestor_id,
+        triggers.staff_group,
+        triggers.rolls_up,
         triggers.period_type,
         triggers.period_start,
-        count(*) as persons_at_trigger
+        triggers.pair_group,
+        pair_ancestors.ancestor_id as common_id
     from triggers
     inner join ancestors as pair_ancestors on pair_ancestors.org_unit_id = triggers.pair_unit
-    inner join ancestors as trigger_ancestors
-        on trigger_ancestors.org_unit_id = triggers.ancestor_id
-        and trigger_ancestors.ancestor_id = pair_ancestors.ancestor_id
-        -- a rolls_up row stands for every unit above its own; the others for theirs alone
-        and (triggers.rolls_up or trigger_ancestors.depth = 0)
-    inner join (
-        {{ staff_group_keys() }}
-        union all
-        select 'alle', 'alle'
-    ) as group_keys
-        on group_keys.staff_group = triggers.staff_group
-        -- a rolls_up row stands for 'alle' as well; the others for their own group alone
-        and (triggers.rolls_up or group_keys.group_key = triggers.staff_group)
     where
-        triggers.pairs = 1
-        and group_keys.group_key in (triggers.pair_group, 'alle')
+        triggers.single_pair
         and not (
             triggers.rolls_up
             and triggers.ancestor_id = triggers.pair_unit
             and triggers.staff_group = triggers.pair_group
         )
+),
+
+single_pair_at_trigger as (
+    select
+        candidates.common_id as org_unit_id,
+        group_keys.group_key as staff_group,
+        candidates.period_type,
+        candidates.period_start,
+        count(*) as persons_at_trigger
+    from single_pair_candidates as candidates
+    inner join ancestors as trigger_ancestors
+        on trigger_ancestors.org_unit_id = candidates.ancestor_id
+        and trigger_ancestors.ancestor_id = candidates.common_id
+        -- a rolls_up row stands for every unit above its own; the others for theirs alone
+        and (candidates.rolls_up or trigger_ancestors.depth = 0)
+    inner join (
+        {{ staff_group_keys() }}
+        union all
+        select 'alle', 'alle'
+    ) as group_keys
+        on group_keys.staff_group = candidates.staff_group
+        -- a rolls_up row stands for 'alle' as well; the others for their own group alone
+        and (candidates.rolls_up or group_keys.group_key = candidates.staff_group)
+    where group_keys.group_key in (candidates.pair_group, 'alle')
     group by all
+),
+
+-- The engagement periods of persons with several pairs in the period, found before the hierarchy
+-- fans them out. Materialized: misjudging how few they are, the planner would otherwise fan out
+-- every engagement period first (at national size 28 million, times the hierarchy's depth).
+multi_pair_engagements as materialized (
+    select
+        engagement_periods.org_unit_id,
+        engagement_periods.staff_group,
+        engagement_periods.period_type,
+        engagement_periods.period_start,
+        engagement_periods.person_key
+    from engagement_periods
+    inner join person_pairs
+        on person_pairs.person_key = engagement_periods.person_key
+        and person_pairs.period_type = engagement_periods.period_type
+        and person_pairs.period_start = engagement_periods.period_start
+        and not person_pairs.single_pair
 ),
 
 multi_pair_facts as (
     select
         ancestors.ancestor_id as org_unit_id,
         group_keys.group_key as staff_group,
-        engagement_periods.period_type,
-        engagement_periods.period_start,
-        engagement_periods.person_key,
+        engagements.period_type,
+        engagements.period_start,
+        engagements.person_key,
         1 as is_active,
         0 as at_trigger
-    from engagement_periods
-    inner join person_pairs
-        on person_pairs.person_key = engagement_periods.person_key
-        and person_pairs.period_type = engagement_periods.period_type
-        and person_pairs.period_start = engagement_periods.period_start
-        and person_pairs.pairs > 1
-    inner join ancestors on ancestors.org_unit_id = engagement_periods.org_unit_id
-    inner join group_keys on group_keys.staff_group = engagement_periods.staff_group
+    from multi_pair_engagements as engagements
+    inner join ancestors on ancestors.org_unit_id = engagements.org_unit_id
+    inner join group_keys on group_keys.staff_group = engagements.staff_group
     union all
     select
         trigger_ancestors.ancestor_id,
@@ -259,7 +289,7 @@ multi_pair_facts as (
     ) as group_keys
         on group_keys.staff_group = triggers.staff_group
         and (triggers.rolls_up or group_keys.group_key = triggers.staff_group)
-    where triggers.pairs > 1
+    where not triggers.single_pair
 ),
 
 multi_pair_flags as (
