@@ -212,7 +212,7 @@ def synth(out: Path, seed: int, employees: int, start: date | None, as_of: date 
 
 MEMORY_HELP = (
     "Hukommelse til hele bygget, fx 4GB (standard: RUMMELIG_MEMORY_LIMIT, ellers den mindste af "
-    "4 GiB og halvdelen af maskinens); DuckDB lægger resten i en mappe ved siden af databasen."
+    "4 GB og halvdelen af maskinens); DuckDB lægger resten i en mappe ved siden af databasen."
 )
 THREADS_HELP = (
     "Tråde til DuckDB, dbt og polars (standard: RUMMELIG_THREADS, ellers maskinens kerner)."

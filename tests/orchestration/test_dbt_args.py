@@ -15,7 +15,7 @@ from orchestration.assets.dbt import (
 from orchestration.limits import Limits, duckdb_settings
 from orchestration.project import dbt_vars
 
-SETTINGS = {"memory_limit": "2457MiB", "threads": "2", "temp_directory": "/data/w.duckdb.tmp"}
+SETTINGS = {"memory_limit": "2252MiB", "threads": "2", "temp_directory": "/data/w.duckdb.tmp"}
 
 
 def test_dagster_build_args_carry_as_of_database_and_duckdb_settings_as_json_vars():
@@ -42,7 +42,7 @@ def test_vars_are_sorted_so_equal_builds_share_dbt_partial_parsing():
     # dbt re-parses the whole project when the vars string changes: it must be stable
     settings = duckdb_settings(Limits(memory=4 << 30, threads=2), Path("/a.duckdb"))
     assert dbt_vars(date(2024, 2, 29), Path("/a.duckdb"), settings) == (
-        '{"as_of": "2024-02-29", "database": "/a.duckdb", "duckdb": {"memory_limit": "2457MiB",'
+        '{"as_of": "2024-02-29", "database": "/a.duckdb", "duckdb": {"memory_limit": "2252MiB",'
         ' "temp_directory": "/a.duckdb.tmp", "threads": "2"}}'
     )
 

@@ -32,7 +32,7 @@ def test_a_budget_too_small_for_the_python_processes_is_refused():
 def test_default_is_the_smaller_of_4_gib_and_half_the_memory(monkeypatch):
     monkeypatch.setattr(limits, "machine_memory", lambda: 24 * GIB)
     monkeypatch.setattr(limits, "machine_threads", lambda: 2)
-    assert resolve(environ={}) == Limits(memory=4 * GIB, threads=2)
+    assert resolve(environ={}) == Limits(memory=4_000_000_000, threads=2)  # "4 GB"
     monkeypatch.setattr(limits, "machine_memory", lambda: 6 * GIB)
     assert resolve(environ={}).memory == 3 * GIB
 
@@ -63,7 +63,7 @@ def test_duckdb_gets_its_share_and_spills_beside_the_warehouse(tmp_path: Path):
             ).fetchall()
         )
     assert applied["threads"] == "2" and applied["temp_directory"] == settings["temp_directory"]
-    assert applied["memory_limit"] == "2.3 GiB"  # DuckDB's own rounding of 2457 MiB
+    assert applied["memory_limit"] == "2.1 GiB"  # DuckDB's own rounding of 2252 MiB
 
 
 def test_rules_yml_sets_the_build_limits_below_the_option_and_the_environment(
@@ -100,3 +100,9 @@ def test_a_bad_memory_limit_in_rules_yml_is_one_danish_line_naming_the_key(
         merged_rules(rules)
     assert str(raised.value).startswith(f"rules.yml: {message}")
     assert "\n" not in str(raised.value)
+
+
+def test_the_build_says_its_limits_in_danish():
+    assert Limits(memory=4_000_000_000, threads=2).describe() == (
+        "hukommelse 4 GB (DuckDB 2,2 GB), 2 tråde"
+    )
