@@ -63,7 +63,8 @@ def _remove_warehouse(database: Path) -> None:
 
 def floor_seconds(folder: Path, work: Path) -> float:
     """DuckDB alone: read_csv of every register's files into a table, in a fresh file, with the
-    build's DuckDB settings (its own process, so its memory is its own)."""
+    build's DuckDB settings (its own process, so its memory is its own). As text, by column
+    name: the landing has the bad rows a real one has (impossible dates, a file with `;`)."""
     code = """
 import sys, time, duckdb
 from pathlib import Path
@@ -74,7 +75,8 @@ started = time.monotonic()
 with duckdb.connect(str(database), config=duckdb_settings(resolve(), database)) as conn:
     for name in registers:
         files = sorted(str(p) for p in (folder / "registers").glob(f"{name}_*.csv"))
-        conn.execute(f"create table {name} as select * from read_csv({files!r}, header = true)")
+        options = "header = true, union_by_name = true, all_varchar = true"
+        conn.execute(f"create table {name} as select * from read_csv({files!r}, {options})")
 print(time.monotonic() - started)
 """
     database = work / "floor.duckdb"
