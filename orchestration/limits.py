@@ -140,11 +140,11 @@ def for_build(rules_file: Path | None, memory: str | None = None, threads=None) 
 
 
 def temp_directory(database: Path) -> Path:
-    """Where DuckDB spills what does not fit in memory: `<name>.duckdb.tmp` beside the file (the
-    published file's name also for its build file `<name>.duckdb.new`)."""
-    from orchestration.publish import published_of
-
-    database = published_of(Path(database).expanduser().resolve())
+    """Where DuckDB spills what does not fit in memory: `<file>.tmp` beside the file. A build's
+    file `<name>.duckdb.new` spills into `<name>.duckdb.new.tmp`, which is the build's own: it
+    is removed with the build file (also what a killed build left, by the next build), while
+    readers of the published file (reports, `rummelig dev`) spill into `<name>.duckdb.tmp`."""
+    database = Path(database).expanduser().resolve()
     return database.with_name(database.name + ".tmp")
 
 

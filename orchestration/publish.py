@@ -20,6 +20,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from shutil import rmtree  # by name: tests replace the module's `shutil` to fail its copy
 
 import duckdb
 
@@ -155,12 +156,15 @@ def checkpoint_wal(path: Path, config: dict | None = None) -> None:
 
 
 def remove_build_files(build_file: Path) -> bool:
-    """Remove a build file and its WAL; True when there was something to remove."""
+    """Remove a build file, its WAL and its spill folder (`<build file>.tmp`, DuckDB's
+    temp_directory: a killed build's spill can be tens of GB); True when there was a build file
+    or WAL to remove."""
     found = False
     for path in (build_file, wal_of(build_file)):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
             found = True
+    rmtree(build_file.with_name(build_file.name + ".tmp"), ignore_errors=True)
     return found
 
 

@@ -66,6 +66,24 @@ def test_duckdb_gets_its_share_and_spills_beside_the_warehouse(tmp_path: Path):
     assert applied["memory_limit"] == "2.1 GiB"  # DuckDB's own rounding of 2252 MiB
 
 
+def test_a_build_spills_into_its_own_folder_which_goes_with_its_build_file(tmp_path: Path):
+    from orchestration.publish import build_file_of, remove_build_files
+
+    build_file = build_file_of(tmp_path / "w.duckdb")
+    spill = limits.temp_directory(build_file)
+    assert spill == tmp_path / "w.duckdb.new.tmp"  # not the readers' w.duckdb.tmp
+    readers = limits.temp_directory(tmp_path / "w.duckdb")
+    for folder in (spill, readers):
+        folder.mkdir()
+        (folder / "duckdb_temp_storage-0.tmp").write_bytes(b"x" * 1024)
+    build_file.write_bytes(b"left by a killed build")
+
+    assert remove_build_files(build_file) is True
+    assert not build_file.exists() and not spill.exists()
+    assert (readers / "duckdb_temp_storage-0.tmp").exists()  # a reader's spill is left alone
+    assert remove_build_files(build_file) is False
+
+
 def test_rules_yml_sets_the_build_limits_below_the_option_and_the_environment(
     monkeypatch, tmp_path: Path
 ):
