@@ -96,7 +96,7 @@ class Limits:
         return (
             f"hukommelse {number(round(self.memory / GB, 1))} GB "
             f"(DuckDB {number(round(self.duckdb_memory / GB, 1))} GB), "
-            f"{number(self.threads)} tråde"
+            f"{number(self.threads)} {'tråd' if self.threads == 1 else 'tråde'}"
         )
 
 

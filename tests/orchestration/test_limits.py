@@ -124,3 +124,6 @@ def test_the_build_says_its_limits_in_danish():
     assert Limits(memory=4_000_000_000, threads=2).describe() == (
         "hukommelse 4 GB (DuckDB 2,2 GB), 2 tråde"
     )
+    assert Limits(memory=2_500_000_000, threads=1).describe() == (
+        "hukommelse 2,5 GB (DuckDB 1,4 GB), 1 tråd"
+    )
