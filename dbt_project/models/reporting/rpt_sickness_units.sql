@@ -17,16 +17,23 @@ group_keys as (
 ),
 
 -- Distinct persons with an engagement at the unit itself, per period and staff group (alle
--- included): a person in both groups counts once in alle, as in fct_sickness.
-own_persons as (
-    select
+-- included): a person in both groups counts once in alle, as in fct_sickness. Made distinct
+-- first and counted after: a plain aggregate spills to disk when it does not fit, a grouped
+-- count(distinct) does not (at 1 000 000 employees it ran out of memory at the default limit).
+own_person_rows as (
+    select distinct
         engagements.org_unit_id,
         engagements.period_type,
         engagements.period_start,
         group_keys.group_key as staff_group,
-        count(distinct engagements.person_key) as own_persons
+        engagements.person_key
     from {{ ref('int_engagement_period_hours') }} as engagements
     inner join group_keys on group_keys.staff_group = engagements.staff_group
+),
+
+own_persons as (
+    select org_unit_id, period_type, period_start, staff_group, count(*) as own_persons
+    from own_person_rows
     group by all
 ),
 

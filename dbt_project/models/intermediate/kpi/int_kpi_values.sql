@@ -102,24 +102,35 @@ kommune as (
 ),
 
 -- Persons in an active placement of a local-quota scheme on period_end, by the placement's
--- unit (units without a workplace included, E11).
-placements_active as (
-    select
-        'placements_active' as kpi,
+-- unit (units without a workplace included, E11). Made distinct first and counted after: a
+-- plain aggregate spills to disk when it does not fit, a grouped count(distinct) does not.
+placements_active_persons as (
+    select distinct
         scope_units.scope_type,
         scope_units.scope_id,
         periods.period_type,
         periods.period_start,
-        null as numerator,
-        null as denominator,
-        count(distinct placements.person_key) as value,
-        count(distinct placements.person_key) as persons
+        placements.person_key
     from periods
     inner join placements
         on placements.start_date <= periods.period_end
         and placements.observed_end_date >= periods.period_end
     inner join local_schemes on local_schemes.scheme = placements.scheme
     inner join scope_units on scope_units.org_unit_id = placements.org_unit_id
+),
+
+placements_active as (
+    select
+        'placements_active' as kpi,
+        scope_type,
+        scope_id,
+        period_type,
+        period_start,
+        null as numerator,
+        null as denominator,
+        count(*) as value,
+        count(*) as persons
+    from placements_active_persons
     group by all
 ),
 
@@ -223,17 +234,22 @@ rettidighed_totals as (
     group by all
 ),
 
-rettidighed_persons as (
-    select
+rettidighed_person_rows as (
+    select distinct
         kinds.due_kind,
         periods.period_type,
         periods.period_start,
-        count(distinct rettidighed_dues.person_key) as persons
+        rettidighed_dues.person_key
     from periods
     inner join rettidighed_dues
         on rettidighed_dues.month_start between periods.period_start and periods.period_end
     inner join (values ('first'), ('later'), ('all')) as kinds (due_kind)
         on kinds.due_kind in (rettidighed_dues.due_kind, 'all')
+),
+
+rettidighed_persons as (
+    select due_kind, period_type, period_start, count(*) as persons
+    from rettidighed_person_rows
     group by all
 ),
 
