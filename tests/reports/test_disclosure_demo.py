@@ -80,12 +80,12 @@ def _sickness_structure(db: Path, year: int):
     own = {}
     for unit, group, persons in sql(
         db,
-        f"""select org_unit_id, staff_group, count(distinct person_key)
+        f"""select org_unit_id, staff_group, count(distinct person_id)
             from intermediate.int_engagement_period_hours
             where period_type = 'year' and period_start = date '{year}-01-01'
             group by all
             union all
-            select org_unit_id, 'alle', count(distinct person_key)
+            select org_unit_id, 'alle', count(distinct person_id)
             from intermediate.int_engagement_period_hours
             where period_type = 'year' and period_start = date '{year}-01-01'
             group by all""",

@@ -1,5 +1,7 @@
 -- Engagements with their workplace, FTE, daily hours, staff group (docs/domain.md §2) and 18th
--- birthday (E8).
+-- birthday (E8), and person_id: a dense integer per person for the person-level joins and
+-- distinct counts of the sickness models (8 bytes instead of the 64-character person_key, which
+-- at 1 000 000 employees made their hash tables spill tens of GB).
 with engagements as (
     select * from {{ ref('stg_engagements') }}
 ),
@@ -15,6 +17,7 @@ build as (
 final as (
     select
         engagements.*,
+        dense_rank() over (order by engagements.person_key) as person_id,
         org_units.workplace_id,
         engagements.weekly_hours / build.full_time_hours as fte,
         engagements.weekly_hours / 5.0 as daily_hours,

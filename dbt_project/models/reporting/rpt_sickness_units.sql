@@ -26,7 +26,7 @@ own_person_rows as (
         engagements.period_type,
         engagements.period_start,
         group_keys.group_key as staff_group,
-        engagements.person_key
+        engagements.person_id
     from {{ ref('int_engagement_period_hours') }} as engagements
     inner join group_keys on group_keys.staff_group = engagements.staff_group
 ),

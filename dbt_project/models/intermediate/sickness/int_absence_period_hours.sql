@@ -3,7 +3,7 @@
 with spells as (
     select
         absence_id,
-        person_key,
+        person_id,
         org_unit_id,
         staff_group,
         s56,
@@ -17,14 +17,14 @@ with spells as (
 parts as (
     {{ interval_period_parts(
         'spells', 'sick_from', 'sick_to',
-        ['absence_id', 'person_key', 'org_unit_id', 'staff_group', 's56', 'hours_per_working_day']
+        ['absence_id', 'person_id', 'org_unit_id', 'staff_group', 's56', 'hours_per_working_day']
     ) }}
 ),
 
 final as (
     select
         absence_id,
-        person_key,
+        person_id,
         org_unit_id,
         staff_group,
         s56,

@@ -29,6 +29,7 @@ engagements as (
     select
         engagement_id,
         person_key,
+        person_id,
         org_unit_id,
         engagement_type,
         staff_group,
@@ -43,6 +44,7 @@ on_engagement as (
         spells.absence_id,
         spells.engagement_id,
         engagements.person_key,
+        engagements.person_id,
         engagements.org_unit_id,
         engagements.engagement_type,
         engagements.staff_group,
@@ -84,6 +86,7 @@ final as (
         spell.absence_id,
         spell.engagement_id,
         spell.person_key,
+        spell.person_id,
         spell.org_unit_id,
         spell.engagement_type,
         spell.staff_group,

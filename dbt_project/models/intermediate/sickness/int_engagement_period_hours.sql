@@ -1,10 +1,11 @@
 -- Engagement × period for every period in which the engagement is active on at least one counted
 -- day (E12: [count_start, count_end]); contracted hours = daily hours × working days of
--- (engagement ∩ counted days), from the working-day index. Also the source of `persons`.
+-- (engagement ∩ counted days), from the working-day index. Also the source of `persons`, by
+-- person_id (int_engagements): the 64-character person_key is not needed here.
 with engagements as (
     select
         engagement_id,
-        person_key,
+        person_id,
         org_unit_id,
         staff_group,
         daily_hours,
@@ -16,14 +17,14 @@ with engagements as (
 parts as (
     {{ interval_period_parts(
         'engagements', 'start_date', 'observed_end_date',
-        ['engagement_id', 'person_key', 'org_unit_id', 'staff_group', 'daily_hours']
+        ['engagement_id', 'person_id', 'org_unit_id', 'staff_group', 'daily_hours']
     ) }}
 ),
 
 final as (
     select
         engagement_id,
-        person_key,
+        person_id,
         org_unit_id,
         staff_group,
         period_type,

@@ -23,7 +23,7 @@ group_keys as (
 ),
 
 sick_intervals as (
-    select person_key, org_unit_id, staff_group, sick_from, sick_to
+    select person_id, org_unit_id, staff_group, sick_from, sick_to
     from {{ ref('int_absence_spells') }}
     where sick_working_days > 0
 ),
@@ -41,32 +41,32 @@ relevant_intervals as (
 -- above it and in 'alle', so they are merged once, at their own unit and group. Persons with
 -- several (unit, group) pairs are merged per subtree and group, where the pairs can overlap.
 person_pairs as (
-    select person_key, count(distinct (org_unit_id, staff_group)) as pairs
+    select person_id, count(distinct (org_unit_id, staff_group)) as pairs
     from relevant_intervals
-    group by person_key
+    group by person_id
 ),
 
 single_pair_intervals as (
     select
-        relevant_intervals.person_key,
+        relevant_intervals.person_id,
         relevant_intervals.org_unit_id as ancestor_id,
         relevant_intervals.staff_group,
         relevant_intervals.sick_from,
         relevant_intervals.sick_to
     from relevant_intervals
-    inner join person_pairs on person_pairs.person_key = relevant_intervals.person_key
+    inner join person_pairs on person_pairs.person_id = relevant_intervals.person_id
     where person_pairs.pairs = 1
 ),
 
 multi_pair_intervals as (
     select
-        relevant_intervals.person_key,
+        relevant_intervals.person_id,
         ancestors.ancestor_id,
         group_keys.group_key as staff_group,
         relevant_intervals.sick_from,
         relevant_intervals.sick_to
     from relevant_intervals
-    inner join person_pairs on person_pairs.person_key = relevant_intervals.person_key
+    inner join person_pairs on person_pairs.person_id = relevant_intervals.person_id
     inner join {{ ref('int_org_unit_ancestors') }} as ancestors
         on ancestors.org_unit_id = relevant_intervals.org_unit_id
     inner join group_keys on group_keys.staff_group = relevant_intervals.staff_group
@@ -86,7 +86,7 @@ flagged as (
         case
             when
                 sick_from <= max(sick_to) over (
-                    partition by person_key, ancestor_id, staff_group
+                    partition by person_id, ancestor_id, staff_group
                     order by sick_from, sick_to
                     rows between unbounded preceding and 1 preceding
                 )
@@ -100,7 +100,7 @@ numbered as (
     select
         flagged.*,
         sum(starts_island) over (
-            partition by person_key, ancestor_id, staff_group
+            partition by person_id, ancestor_id, staff_group
             order by sick_from, sick_to
             rows between unbounded preceding and current row
         ) as island_no
@@ -109,7 +109,7 @@ numbered as (
 
 islands as (
     select
-        person_key,
+        person_id,
         ancestor_id,
         staff_group,
         is_single_pair,
@@ -117,12 +117,12 @@ islands as (
         min(sick_from) as island_from,
         max(sick_to) as island_to
     from numbered
-    group by person_key, ancestor_id, staff_group, is_single_pair, island_no
+    group by person_id, ancestor_id, staff_group, is_single_pair, island_no
 ),
 
 in_look_back as (
     select
-        islands.person_key,
+        islands.person_id,
         islands.ancestor_id,
         islands.staff_group,
         islands.is_single_pair,
@@ -137,7 +137,7 @@ in_look_back as (
 
 sick_days as (
     select
-        in_look_back.person_key,
+        in_look_back.person_id,
         in_look_back.ancestor_id,
         in_look_back.staff_group,
         in_look_back.is_single_pair,
@@ -161,7 +161,7 @@ at_trigger as (
 -- up the hierarchy with the other additive measures instead of joining a row per subtree.
 final as (
     select
-        person_key,
+        person_id,
         ancestor_id,
         staff_group,
         eval_date,

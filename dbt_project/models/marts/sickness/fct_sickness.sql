@@ -56,7 +56,7 @@ ended_spells as (
 -- need a distinct count per subtree and group.
 person_pairs as (
     select
-        person_key,
+        person_id,
         period_type,
         period_start,
         any_value(period_end) as period_end,
@@ -66,7 +66,7 @@ person_pairs as (
         min(org_unit_id) = max(org_unit_id) and min(staff_group) = max(staff_group)
             as single_pair
     from engagement_periods
-    group by person_key, period_type, period_start
+    group by person_id, period_type, period_start
 ),
 
 -- E14 rows of persons at the trigger on a period's last day, beside the person's pairs in that
@@ -74,7 +74,7 @@ person_pairs as (
 -- every unit above it and 'alle'; the other rows name their subtree and group.
 triggers as (
     select
-        trigger.person_key,
+        trigger.person_id,
         trigger.ancestor_id,
         trigger.staff_group,
         trigger.rolls_up,
@@ -85,7 +85,7 @@ triggers as (
         person_pairs.staff_group as pair_group
     from {{ ref('int_sick_days_365') }} as trigger
     inner join person_pairs
-        on person_pairs.person_key = trigger.person_key
+        on person_pairs.person_id = trigger.person_id
         and person_pairs.period_end = trigger.eval_date
 ),
 
@@ -248,10 +248,10 @@ multi_pair_engagements as materialized (
         engagement_periods.staff_group,
         engagement_periods.period_type,
         engagement_periods.period_start,
-        engagement_periods.person_key
+        engagement_periods.person_id
     from engagement_periods
     inner join person_pairs
-        on person_pairs.person_key = engagement_periods.person_key
+        on person_pairs.person_id = engagement_periods.person_id
         and person_pairs.period_type = engagement_periods.period_type
         and person_pairs.period_start = engagement_periods.period_start
         and not person_pairs.single_pair
@@ -263,7 +263,7 @@ multi_pair_facts as (
         group_keys.group_key as staff_group,
         engagements.period_type,
         engagements.period_start,
-        engagements.person_key,
+        engagements.person_id,
         1 as is_active,
         0 as at_trigger
     from multi_pair_engagements as engagements
@@ -275,7 +275,7 @@ multi_pair_facts as (
         group_keys.group_key,
         triggers.period_type,
         triggers.period_start,
-        triggers.person_key,
+        triggers.person_id,
         0,
         1
     from triggers
@@ -298,7 +298,7 @@ multi_pair_flags as (
         staff_group,
         period_type,
         period_start,
-        person_key,
+        person_id,
         max(is_active) as is_active,
         max(at_trigger) as at_trigger
     from multi_pair_facts
