@@ -63,11 +63,23 @@ class _State:
 
 
 def _step_label(step_key: str) -> str:
+    """How a progress line names a step: the dbt step, ingest, a report or a check's step
+    (`<schema>__<table>_<suite>`, e.g. marts__fct_sickness_fct_sickness_plausible)."""
     if step_key == "dbt_models":
         return "dbt"
     if step_key == "ingest_landing":
         return "indlæsningen"
-    return "rapporten " + step_key.removeprefix("reports__")
+    if step_key.startswith("reports__"):
+        return "rapporten " + step_key.removeprefix("reports__")
+    schema, _, rest = step_key.partition("__")
+    # the table is the longest prefix t of rest = t + "_" + suite whose suite is named after it
+    for cut in range(len(rest) - 1, 0, -1):
+        table, suite = rest[:cut], rest[cut + 1 :]
+        if rest[cut] == "_" and suite.startswith((table, f"{schema}_{table}")):
+            if suite in (table, f"{schema}_{table}"):
+                return f"kontrollen af {schema}.{table}"
+            return f"kontrollen {suite} af {schema}.{table}"
+    return f"trinnet {step_key}"
 
 
 class ProgressHandler(logging.Handler):
