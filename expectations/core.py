@@ -48,7 +48,40 @@ class Suite:
 
     @property
     def sql(self) -> str:
-        return self.query or f"SELECT * FROM {self.table}"
+        """The rows to validate: the query, or the table's columns the expectations name (a
+        national mart pulled whole into pandas would take GBs outside DuckDB's memory limit)."""
+        if self.query:
+            return self.query
+        columns = expectation_columns(self.expectations())
+        if columns is None:
+            return f"SELECT * FROM {self.table}"
+        listed = ", ".join(f'"{name}"' for name in columns) or "1 AS row_present"
+        return f"SELECT {listed} FROM {self.table}"
+
+
+# The attributes GX column expectations name their columns by.
+_COLUMN_FIELDS = ("column", "column_A", "column_B", "column_list")
+# Table-level expectations that need rows but no column.
+_ROW_ONLY = {"expect_table_row_count_to_equal", "expect_table_row_count_to_be_between"}
+
+
+def expectation_columns(expectations: list) -> list[str] | None:
+    """The columns a list of GX expectations reads, in first-named order; None when one of them
+    needs every column (e.g. a table-columns expectation)."""
+    columns: dict[str, None] = {}
+    for expectation in expectations:
+        named = False
+        for field_name in _COLUMN_FIELDS:
+            value = getattr(expectation, field_name, None)
+            if isinstance(value, str):
+                columns[value] = None
+                named = True
+            elif isinstance(value, list | tuple):
+                columns.update(dict.fromkeys(value))
+                named = True
+        if not named and expectation.expectation_type not in _ROW_ONLY:
+            return None
+    return list(columns)
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,44 @@ def test_discovery_finds_every_suite_module_with_unique_names():
         # expectations() builds fresh objects: GX binds an expectation to one suite only
         first, second = suite.expectations(), suite.expectations()
         assert first and all(a is not b for a, b in zip(first, second, strict=True))
+
+
+def test_a_suite_pulls_only_the_columns_its_expectations_name():
+    """A mart is pulled into pandas outside DuckDB's memory limit, so only the columns the
+    expectations read are selected; an expectation on the table's columns needs them all."""
+    conn = duckdb.connect()
+    conn.execute(
+        "create schema marts; create table marts.t as select range as id, range * 2 as hours, "
+        "repeat('x', 100) as wide_text from range(10)"
+    )
+    suite = Suite(
+        name="t",
+        table="marts.t",
+        expectations=lambda: [
+            gx.expectations.ExpectColumnValuesToBeUnique(column="id"),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="hours", min_value=0, max_value=10),
+            gx.expectations.ExpectTableRowCountToEqual(value=10),
+        ],
+    )
+    assert suite.sql == 'SELECT "id", "hours" FROM marts.t'
+    result = validate(conn, suite)
+    (_, between, _) = result.details
+    assert between.unexpected_count == 4  # hours 12, 14, 16, 18
+    assert {row["id"] for row in between.sample_rows} == {"6", "7", "8", "9"}
+    assert all("wide_text" not in row for row in between.sample_rows)
+    rows_only = Suite(
+        name="n",
+        table="marts.t",
+        expectations=lambda: [gx.expectations.ExpectTableRowCountToEqual(value=10)],
+    )
+    assert rows_only.sql == "SELECT 1 AS row_present FROM marts.t"
+    assert validate(conn, rows_only).success
+    every_column = Suite(
+        name="c",
+        table="marts.t",
+        expectations=lambda: [
+            gx.expectations.ExpectTableColumnsToMatchSet(column_set=["id", "hours", "wide_text"])
+        ],
+    )
+    assert every_column.sql == "SELECT * FROM marts.t"
+    assert validate(conn, every_column).success
