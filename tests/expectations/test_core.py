@@ -201,7 +201,9 @@ def test_a_suite_pulls_only_the_columns_its_expectations_name():
         table="marts.t",
         expectations=lambda: [
             gx.expectations.ExpectColumnValuesToBeUnique(column="id"),
-            gx.expectations.ExpectColumnValuesToBeBetween(column="hours", min_value=0, max_value=10),
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="hours", min_value=0, max_value=10
+            ),
             gx.expectations.ExpectTableRowCountToEqual(value=10),
         ],
     )
