@@ -12,29 +12,39 @@ units as (
     select org_unit_id, name, parent_id, level, path from {{ ref('dim_org_unit') }}
 ),
 
-group_keys as (
-    {{ staff_group_keys() }}
+-- Distinct persons with an engagement at the unit itself, per period and staff group (alle
+-- included): a person in both groups counts once in alle, as in fct_sickness. One row per
+-- person, unit and period first (which groups the person is in there), counted after: at
+-- 1 000 000 employees a grouped count(distinct), or a distinct over the rows fanned out to
+-- their groups, ran out of memory at the default limit; this aggregate spills and needs < 0.5 GB.
+own_person_groups as (
+    select
+        org_unit_id,
+        period_type,
+        period_start,
+        person_id,
+        bool_or(staff_group = 'ordinaere') as in_ordinaere,
+        bool_or(staff_group = 'inklusion') as in_inklusion
+    from {{ ref('int_engagement_period_hours') }}
+    group by all
 ),
 
--- Distinct persons with an engagement at the unit itself, per period and staff group (alle
--- included): a person in both groups counts once in alle, as in fct_sickness. Made distinct
--- first and counted after: a plain aggregate spills to disk when it does not fit, a grouped
--- count(distinct) does not (at 1 000 000 employees it ran out of memory at the default limit).
-own_person_rows as (
-    select distinct
-        engagements.org_unit_id,
-        engagements.period_type,
-        engagements.period_start,
-        group_keys.group_key as staff_group,
-        engagements.person_id
-    from {{ ref('int_engagement_period_hours') }} as engagements
-    inner join group_keys on group_keys.staff_group = engagements.staff_group
+own_counts as (
+    select
+        org_unit_id,
+        period_type,
+        period_start,
+        count(*) filter (where in_ordinaere) as ordinaere,
+        count(*) filter (where in_inklusion) as inklusion,
+        count(*) as alle
+    from own_person_groups
+    group by all
 ),
 
 own_persons as (
-    select org_unit_id, period_type, period_start, staff_group, count(*) as own_persons
-    from own_person_rows
-    group by all
+    unpivot own_counts
+    on ordinaere, inklusion, alle
+    into name staff_group value own_persons
 ),
 
 children as (
