@@ -49,12 +49,14 @@ def dbt_vars(as_of: date, database: Path, duckdb: dict[str, str] | None = None) 
 
 
 def dbt_cli() -> DbtCliResource:
-    """The dbt of this environment (also when .venv/bin is not on PATH), colours off."""
+    """The dbt of this environment (also when .venv/bin is not on PATH), colours off, and its
+    file log (`<warehouse>.dagster/dbt/dbt.log`) at info level: at debug it wrote ~10 MB of
+    every query's text per demo build, which cost time and said nothing a reader needs."""
     executable = Path(sys.executable).with_name("dbt")
     return DbtCliResource(
         project_dir=dbt_project,
         dbt_executable=str(executable) if executable.exists() else "dbt",
-        global_config_flags=["--no-use-colors"],
+        global_config_flags=["--no-use-colors", "--log-level-file", "info"],
     )
 
 
