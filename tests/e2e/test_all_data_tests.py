@@ -59,3 +59,31 @@ def test_the_data_tests_a_build_skips_pass_on_the_demo_warehouse(demo_warehouse,
         rows = {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in tested}
     empty = sorted(t for t, n in rows.items() if n == 0)
     assert empty == []
+
+
+def test_not_null_columns_fails_on_a_null_and_names_the_column(demo_warehouse, tmp_path):
+    """The marts' and reporting models' not-null tests are one `not_null_columns` test per
+    model: it passes on the demo, fails when one of its columns gets a null, and its rows name
+    that column and the number of null rows."""
+    copy = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_warehouse.database, copy)
+    select = ["dim_org_unit,test_name:not_null_columns"]
+    target = tmp_path / "target"
+    clean = run_dbt(
+        "test", database=copy, as_of=demo_warehouse.as_of, select=select,
+        target_path=target, raise_on_failure=False,
+    )  # fmt: skip
+    assert [status for _, status in clean.results] == ["pass"]
+    with duckdb.connect(str(copy)) as conn:
+        conn.execute(
+            "update marts.dim_org_unit set path = null where org_unit_id in "
+            "(select org_unit_id from marts.dim_org_unit order by org_unit_id limit 2)"
+        )
+    broken = run_dbt(
+        "test", database=copy, as_of=demo_warehouse.as_of, select=select,
+        target_path=target, raise_on_failure=False,
+    )  # fmt: skip
+    assert [status for _, status in broken.results] == ["fail"]
+    (compiled,) = (target / "compiled").rglob("not_null_columns_dim_org_unit*.sql")
+    with duckdb.connect(str(copy), read_only=True) as conn:
+        assert conn.execute(compiled.read_text(encoding="utf-8")).fetchall() == [("path", 2)]
