@@ -28,7 +28,6 @@ spells as (
 engagements as (
     select
         engagement_id,
-        person_key,
         person_id,
         org_unit_id,
         engagement_type,
@@ -43,7 +42,6 @@ on_engagement as (
     select
         spells.absence_id,
         spells.engagement_id,
-        engagements.person_key,
         engagements.person_id,
         engagements.org_unit_id,
         engagements.engagement_type,
@@ -85,7 +83,6 @@ final as (
     select
         spell.absence_id,
         spell.engagement_id,
-        spell.person_key,
         spell.person_id,
         spell.org_unit_id,
         spell.engagement_type,
