@@ -20,7 +20,7 @@ import duckdb
 
 from ingest.landing import load_notes
 from ingest.raw_schema import REGISTER_TABLES
-from orchestration.errors import BuildError, WarehouseIOError
+from orchestration.errors import BuildError, WarehouseIOError, disk_full, is_disk_full
 from orchestration.limits import Limits, duckdb_settings, for_build
 from orchestration.text import number, seconds, stamp
 
@@ -274,6 +274,10 @@ def run_build(
             try:
                 if outcome.success:
                     warehouse.publish()
+            except WarehouseIOError:  # e.g. the disk filled at the publish's checkpoint
+                if echo:
+                    echo(outcome.publish_line())  # the summary's word: nothing was published
+                raise
             finally:
                 _record(scratch, outcome.run_id, database, warehouse.published, say)
         outcome.published = warehouse.published
@@ -347,17 +351,11 @@ def _manifest_current() -> bool:
     return manifest_is_current()
 
 
-_DISK_FULL = ("No space left on device", "File too large", "Disk quota exceeded")
-
-
 def _storage_error(outcome: BuildOutcome) -> WarehouseIOError | None:
     """A step that failed because the disk is full (DuckDB's or the OS's words): one Danish
     line naming the folder, exit 1 — whichever step it hit."""
-    if any(text in error for error in outcome.errors for text in _DISK_FULL):
-        folder = outcome.database.parent
-        return WarehouseIOError(
-            f"Der er ikke plads på disken til datavarehuset i {folder}: frigør plads og byg igen."
-        )
+    if any(is_disk_full(error) for error in outcome.errors):
+        return disk_full(outcome.database.parent)
     return None
 
 

@@ -1,6 +1,13 @@
 """Errors the CLI shows as one Danish line (kept free of heavy imports: the CLI catches them
 before Dagster is loaded)."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
+# How DuckDB and the OS word a full disk (ENOSPC, EFBIG, EDQUOT) in an error's text.
+DISK_FULL_TEXTS = ("No space left", "File too large", "Disk quota")
+
 
 class BuildError(RuntimeError):
     """A problem the user can fix (missing folder, bad date, bad landing folder, a warehouse
@@ -14,3 +21,14 @@ class WarehouseIOError(RuntimeError):
 
 class DbtPrepareError(RuntimeError):
     """`dbt parse` failed: the dbt project itself is broken (dbt's message is attached)."""
+
+
+def is_disk_full(text: str) -> bool:
+    return any(words in text for words in DISK_FULL_TEXTS)
+
+
+def disk_full(folder: Path) -> WarehouseIOError:
+    """The one line for a full disk, whichever step or file met it (docs/cli.md)."""
+    return WarehouseIOError(
+        f"Der er ikke plads på disken til datavarehuset i {folder}: frigør plads og byg igen."
+    )

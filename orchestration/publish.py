@@ -24,7 +24,7 @@ from shutil import rmtree  # by name: tests replace the module's `shutil` to fai
 
 import duckdb
 
-from orchestration.errors import BuildError, WarehouseIOError
+from orchestration.errors import BuildError, WarehouseIOError, disk_full, is_disk_full
 
 BUILD_SUFFIX = ".new"
 LOCK_NAME = "build.lock"  # in the warehouse's Dagster home: nothing else beside the user's file
@@ -88,10 +88,8 @@ def duckdb_problem(path: Path, exc: duckdb.Error) -> Exception:
             f"Datavarehuset {path} mangler en tabel ({text.strip().splitlines()[0]}): byg det"
             " igen med rummelig build."
         )
-    if "No space left" in text or "File too large" in text or "Disk quota" in text:
-        return WarehouseIOError(
-            f"Der er ikke plads på disken til {path}: frigør plads i {path.parent} og byg igen."
-        )
+    if is_disk_full(text):
+        return disk_full(path.parent)
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     return WarehouseIOError(f"Datavarehuset {path} kan ikke læses ({first}).")
 

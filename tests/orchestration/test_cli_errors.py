@@ -63,3 +63,25 @@ def test_report_options_pass_through():
         "table": "Y07A02",
         "all_units": True,
     }
+
+
+def test_a_full_disk_reads_the_same_whichever_step_or_file_met_it(tmp_path):
+    """A step that fails on a full disk and DuckDB refusing to write the build file at the
+    publish's checkpoint give the one line docs/cli.md promises, naming the warehouse's folder
+    (the disk_full fault test met either, depending on where the first write overflowed)."""
+    from datetime import date
+
+    import duckdb
+
+    from orchestration.build import BuildOutcome, _storage_error
+    from orchestration.publish import build_file_of, duckdb_problem
+
+    database = tmp_path / "rummelig.duckdb"
+    line = f"Der er ikke plads på disken til datavarehuset i {tmp_path}: frigør plads og byg igen."
+    for words in ("No space left on device", "File too large", "Disk quota exceeded"):
+        refused = duckdb.IOException(f'Could not write file "{build_file_of(database)}": {words}')
+        assert str(duckdb_problem(build_file_of(database), refused)) == line
+        step = BuildOutcome(database, date(2025, 11, 15), False, 1.0, errors=[f"dbt: {words}"])
+        assert str(_storage_error(step)) == line
+    healthy = BuildOutcome(database, date(2025, 11, 15), False, 1.0, errors=["dbt: a test failed"])
+    assert _storage_error(healthy) is None
