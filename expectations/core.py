@@ -11,6 +11,7 @@ is reported but does not fail the suite.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable
@@ -134,11 +135,18 @@ class SuiteResult:
         return "\n".join([head, *(f"  - {d.describe()}" for d in self.failed)])
 
 
+@functools.cache
+def gx() -> Any:
+    """great_expectations, imported on first use (~2 s): the definitions (suite lists, asset
+    checks) load without it, and so does every process that validates nothing."""
+    import great_expectations
+
+    return great_expectations
+
+
 def no_rows() -> list:
     """The suite of a consistency view: it lists violations, so it must be empty."""
-    import great_expectations as gx
-
-    return [gx.expectations.ExpectTableRowCountToEqual(value=0)]
+    return [gx().expectations.ExpectTableRowCountToEqual(value=0)]
 
 
 _VALIDATOR: Any = None
@@ -148,11 +156,10 @@ def _batch_definition() -> Any:
     """The process-wide GX batch definition over an in-memory pandas frame (built once)."""
     global _VALIDATOR
     if _VALIDATOR is None:
-        import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
-        context = gx.get_context(mode="ephemeral")
+        context = gx().get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         asset = context.data_sources.add_pandas("rummelig").add_dataframe_asset("frames")
         _VALIDATOR = asset.add_batch_definition_whole_dataframe("whole_frame")
@@ -211,10 +218,8 @@ def _outcome(result: Any, frame: pd.DataFrame) -> ExpectationOutcome:
 
 def validate_frame(frame: pd.DataFrame, suite: Suite) -> SuiteResult:
     """Validate an already pulled frame (also handy in tests)."""
-    import great_expectations as gx
-
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    gx_suite = gx.ExpectationSuite(name=suite.name, expectations=suite.expectations())
+    gx_suite = gx().ExpectationSuite(name=suite.name, expectations=suite.expectations())
     result = batch.validate(
         gx_suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20}
     )

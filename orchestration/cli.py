@@ -200,6 +200,19 @@ def main(args: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
 
 
+def console_main() -> None:
+    """The `rummelig` command (pyproject.toml): main() in a process that skips Python's slow
+    clean-up at exit (orchestration/process_exit.py)."""
+    from orchestration.process_exit import exit_code, exit_now, tune_collector
+
+    tune_collector()
+    try:
+        main()
+    except SystemExit as exc:
+        exit_now(exit_code(exc))
+    exit_now(0)
+
+
 @cli.command(help="Skriv en syntetisk kommune (landing-mappe) til --out.")
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True)
 @click.option("--seed", type=int, default=1, show_default=True)
@@ -374,4 +387,4 @@ def docs(out: Path, database: Path) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    console_main()

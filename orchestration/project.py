@@ -16,10 +16,13 @@ import os
 import shutil
 import sys
 from datetime import date
+from functools import cached_property
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 from dagster._utils import run_with_concurrent_update_guard
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging.version import Version
 
 from orchestration.errors import DbtPrepareError
 
@@ -48,15 +51,43 @@ def dbt_vars(as_of: date, database: Path, duckdb: dict[str, str] | None = None) 
     return json.dumps(values, sort_keys=True)
 
 
+# The dbt executable of this environment; dbt_cli() falls back to the one on PATH.
+ENV_DBT = Path(sys.executable).with_name("dbt")
+
+
+class EnvDbtCliResource(DbtCliResource):
+    """dagster-dbt's DbtCliResource for the dbt Core of this environment, without two costs that
+    every invocation pays before dbt starts and that this project has no use for (~3 s of a
+    ~25 s demo build; docs/decisions/performance.md):
+
+    - `dbt --version` in a subprocess, only to tell dbt Core from the Fusion engine: it imports
+      all of dbt (~1.5 s). The installed dbt-core's package metadata says the same.
+    - a dbt adapter built inside this process (~1.3 s, it imports dbt here too), which dagster-dbt
+      needs only for `fetch_column_metadata`/`fetch_row_counts`; no asset here calls them.
+
+    Both are hooks of the dagster-dbt version pinned in uv.lock; tests/orchestration/
+    test_dbt_resource.py fails if an upgrade renames them.
+    """
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        if Path(self.dbt_executable) != ENV_DBT:  # another dbt: ask it, as dagster-dbt does
+            return super()._cli_version
+        return Version(package_version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - dagster-dbt's signature
+        return None
+
+
 def dbt_cli() -> DbtCliResource:
     """The dbt of this environment (also when .venv/bin is not on PATH), colours off, and its
-    file log (`<warehouse>.dagster/dbt/dbt.log`) at info level: at debug it wrote ~10 MB of
-    every query's text per demo build, which cost time and said nothing a reader needs."""
-    executable = Path(sys.executable).with_name("dbt")
-    return DbtCliResource(
+    file log (`<warehouse>.dagster/dbt/dbt.log`) for warnings and errors only: the progress of
+    every node is in the run's Dagster history and run_results.json already, and writing it
+    again cost ~0.6 s of a demo build (at debug, ~10 MB of every query's text)."""
+    return EnvDbtCliResource(
         project_dir=dbt_project,
-        dbt_executable=str(executable) if executable.exists() else "dbt",
-        global_config_flags=["--no-use-colors", "--log-level-file", "info"],
+        dbt_executable=str(ENV_DBT) if ENV_DBT.exists() else "dbt",
+        global_config_flags=["--no-use-colors", "--log-level-file", "warn"],
     )
 
 

@@ -12,22 +12,17 @@ boundaries are drawn as dotted vertical lines.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
 import textwrap
 from html import escape
+from types import ModuleType
 
-import matplotlib
+from markupsafe import Markup
 
-matplotlib.use("Agg")  # no display; must come before pyplot
-
-import matplotlib.pyplot as plt  # noqa: E402
-from markupsafe import Markup  # noqa: E402
-from matplotlib.patches import Patch, Wedge  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-
-from reports.formatting import fmt_number, fmt_pct  # noqa: E402
+from reports.formatting import fmt_number, fmt_pct
 
 # Okabe–Ito colours (colour-blind safe), yellow left out: too pale on white paper.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#999999"]
@@ -43,8 +38,26 @@ STYLE = {
     "axes.grid": True,
     "axes.grid.axis": "y",
     "grid.color": "#dddddd",
-    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
 }
+
+
+@functools.cache
+def pyplot() -> ModuleType:
+    """matplotlib's pyplot on the Agg backend (no display), imported on first use: ~0.5 s that
+    a build without reports (and `rummelig dev`'s code server) does not need to spend."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # must come before pyplot
+    import matplotlib.pyplot
+
+    return matplotlib.pyplot
+
+
+def _style(**overrides) -> dict:
+    """STYLE with the palette as colour cycle, for `pyplot().rc_context`."""
+    import matplotlib
+
+    return {**STYLE, "axes.prop_cycle": matplotlib.cycler(color=PALETTE), **overrides}
 
 
 def _decimals(ticks: list[float]) -> int:
@@ -55,7 +68,9 @@ def _decimals(ticks: list[float]) -> int:
     return 3
 
 
-def _axis_formatter(y_format: str, ticks_of) -> FuncFormatter:
+def _axis_formatter(y_format: str, ticks_of):
+    from matplotlib.ticker import FuncFormatter
+
     def fmt(value: float, _pos) -> str:
         d = _decimals(list(ticks_of()))
         return fmt_pct(value, d) if y_format == "pct" else fmt_number(value, d)
@@ -66,7 +81,7 @@ def _axis_formatter(y_format: str, ticks_of) -> FuncFormatter:
 def _svg(fig, title: str, desc: str) -> Markup:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    plt.close(fig)
+    pyplot().close(fig)
     text = buf.getvalue()
     text = text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE: inline in HTML
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
@@ -122,7 +137,10 @@ def line_chart(
     one shaded, a dotted line at each inner boundary.
     """
     partial = partial or [False] * len(x_labels)
-    with plt.rc_context(STYLE):
+    from matplotlib.ticker import MaxNLocator
+
+    plt = pyplot()
+    with plt.rc_context(_style()):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, height_in))
         xs = list(range(len(x_labels)))
         drawn = False
@@ -199,7 +217,10 @@ def bar_chart(
     value_format: str = "int",
 ) -> Markup:
     """Horizontal bars (long Danish category names stay readable); None = hidden, labelled '–'."""
-    with plt.rc_context({**STYLE, "axes.grid.axis": "x"}):
+    from matplotlib.ticker import MaxNLocator
+
+    plt = pyplot()
+    with plt.rc_context(_style(**{"axes.grid.axis": "x"})):
         height = 0.9 + 0.28 * max(1, len(categories))
         fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
         ys = list(range(len(categories)))
@@ -238,7 +259,10 @@ def year_wheel(
     the middle (the period), `centre_note` the small one under it.
     """
     inner_text = {True: "white", False: "#333333"}
-    with plt.rc_context({**STYLE, "axes.grid": False}):
+    from matplotlib.patches import Patch, Wedge
+
+    plt = pyplot()
+    with plt.rc_context(_style(**{"axes.grid": False})):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, 5.2))
         ax.set_aspect("equal")
         ax.axis("off")

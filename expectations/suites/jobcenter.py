@@ -8,9 +8,7 @@ other or the rules in force (intermediate.int_build carries them) and must retur
 
 from __future__ import annotations
 
-import great_expectations as gx
-
-from expectations.core import Suite, no_rows
+from expectations.core import Suite, gx, no_rows
 
 ENGAGEMENT_TYPES = [
     "ordinaer", "elev", "fleksjob", "fleksjob_foer_2013", "loentilskud", "skaanejob",
@@ -104,7 +102,7 @@ WHERE all_dues IS DISTINCT FROM kind_dues OR all_on_time IS DISTINCT FROM kind_o
 
 
 def _retention() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectColumnValuesToBeUnique(column="engagement_id"),
         e.ExpectColumnValuesToNotBeNull(column="person_key"),
@@ -120,7 +118,7 @@ def _retention() -> list:
 
 
 def _outcomes() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectColumnValuesToBeUnique(column="placement_id"),
         e.ExpectColumnValuesToNotBeNull(column="person_key"),
@@ -133,7 +131,7 @@ def _outcomes() -> list:
 
 
 def _followup() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectCompoundColumnsToBeUnique(column_list=["case_id", "due_no"]),
         e.ExpectColumnValuesToNotBeNull(column="rule_version"),
@@ -145,7 +143,7 @@ def _followup() -> list:
 
 
 def _monthly() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectCompoundColumnsToBeUnique(column_list=["month_end", "due_kind"]),
         e.ExpectColumnValuesToBeInSet(column="due_kind", value_set=["first", "later", "all"]),

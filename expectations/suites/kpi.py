@@ -13,9 +13,7 @@ period narrower than any month), for a KPI this build computes.
 
 from __future__ import annotations
 
-import great_expectations as gx
-
-from expectations.core import Suite, no_rows
+from expectations.core import Suite, gx, no_rows
 from ingest.targets import DIRECTIONS, kpi_names
 
 # Rounding of a double quotient; the figures are exact otherwise.
@@ -54,7 +52,7 @@ WHERE targets.kpi IN (SELECT DISTINCT kpi FROM marts.fct_kpi)
 
 
 def _structure() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectCompoundColumnsToBeUnique(
             column_list=["kpi", "scope_type", "scope_id", "period_type", "period_start"]
@@ -71,7 +69,7 @@ def _structure() -> list:
 
 
 def _percentages() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=100),
         e.ExpectColumnValuesToBeBetween(column="numerator", min_value=0),

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import great_expectations as gx
-
-from expectations.core import Suite
+from expectations.core import Suite, gx
 from ingest.registers.specs import SCHEMES
 
 # A null benefit_group is its own value in the grain (E11): give it a key so it is compared.
@@ -15,7 +13,7 @@ FROM marts.fct_placements_monthly
 
 
 def _placements_monthly() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectColumnValuesToBeBetween(column="active_persons", min_value=0),
         e.ExpectColumnValuesToBeBetween(column="active_fte", min_value=0),

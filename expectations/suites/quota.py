@@ -7,9 +7,7 @@ finding for HR and the jobcentre, not a reason to stop the build.
 
 from __future__ import annotations
 
-import great_expectations as gx
-
-from expectations.core import Suite, no_rows
+from expectations.core import Suite, gx, no_rows
 
 BREACH_TYPES = [
     "not_approved",
@@ -44,7 +42,7 @@ WHERE headroom_local IS DISTINCT FROM allowed_local - extraordinary_persons
 
 
 def _status_columns() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectCompoundColumnsToBeUnique(column_list=["month_end", "workplace_id"]),
         e.ExpectColumnValuesToNotBeNull(column="workplace_id"),
@@ -63,7 +61,7 @@ def _status_columns() -> list:
 
 
 def _breaches() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectCompoundColumnsToBeUnique(column_list=["placement_id", "breach_type"]),
         e.ExpectColumnValuesToBeInSet(column="breach_type", value_set=BREACH_TYPES),
@@ -74,7 +72,7 @@ def _breaches() -> list:
 
 
 def _reconciliation() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         # Every row is a record one register knows and the other does not: ideally none.
         e.ExpectTableRowCountToEqual(value=0),

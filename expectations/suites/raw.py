@@ -6,9 +6,7 @@ ingest promises to write.
 
 from __future__ import annotations
 
-import great_expectations as gx
-
-from expectations.core import Suite
+from expectations.core import Suite, gx
 from ingest.registers.specs import ENGAGEMENT_TYPES, SCHEMES
 
 PERSON_KEY = r"^[0-9a-f]{64}$"  # lowercase hex HMAC-SHA256 (docs/domain.md §7): never a CPR
@@ -17,7 +15,7 @@ PERSON_KEY = r"^[0-9a-f]{64}$"  # lowercase hex HMAC-SHA256 (docs/domain.md §7)
 def _person_rows(key: str, type_column: str, types: tuple[str, ...]) -> list:
     """What engagements and placements share: hours 0 < h ≤ 48 (E1), a known code, a pseudonym,
     a unique key and no end before its start."""
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectColumnValuesToBeBetween(
             column="weekly_hours", min_value=0, max_value=48, strict_min=True
@@ -39,7 +37,7 @@ def _engagements() -> list:
     # weekly_hours is required on engagements (E1: empty or out of range rejects the row).
     return [
         *_person_rows("engagement_id", "engagement_type", ENGAGEMENT_TYPES),
-        gx.expectations.ExpectColumnValuesToNotBeNull(column="weekly_hours"),
+        gx().expectations.ExpectColumnValuesToNotBeNull(column="weekly_hours"),
     ]
 
 

@@ -15,9 +15,7 @@ ordinary employment) counts once in each group and once in alle, so alle ≤ ord
 
 from __future__ import annotations
 
-import great_expectations as gx
-
-from expectations.core import Suite, no_rows
+from expectations.core import Suite, gx, no_rows
 
 # Rounding: every hour figure is rounded to 6 decimals, so sums may differ by a few 1e-6.
 TOLERANCE = 0.01
@@ -73,7 +71,7 @@ WHERE parent.org_unit_id IS NULL
 
 
 def _structure() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectCompoundColumnsToBeUnique(
             column_list=["org_unit_id", "period_type", "period_start", "staff_group"]
@@ -96,7 +94,7 @@ def _structure() -> list:
 
 
 def _plausible() -> list:
-    e = gx.expectations
+    e = gx().expectations
     return [
         e.ExpectColumnValuesToBeBetween(column="absence_pct", min_value=0, max_value=100),
         e.ExpectColumnPairValuesAToBeGreaterThanB(

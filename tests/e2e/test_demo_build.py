@@ -214,22 +214,24 @@ def test_every_dbt_data_test_of_a_build_ran_on_data_and_passed(demo_warehouse):
     assert re.search(rf"{n} af {n} dbt-datatests bestået$", demo_warehouse.output, re.M)
 
 
-def test_dbt_logs_at_info_level_and_sends_no_usage_statistics(demo_warehouse):
-    """dbt's file log of the build holds no debug lines (at debug it wrote every query's text,
-    ~10 MB per demo build), and dbt ran with its anonymous usage statistics off."""
+def test_dbt_file_log_keeps_warnings_only_and_sends_no_usage_statistics(demo_warehouse):
+    """dbt's file log of the build holds no info or debug lines (the nodes' progress is in the
+    Dagster history; at debug it wrote every query's text, ~10 MB per demo build), and dbt ran
+    with its anonymous usage statistics off."""
     import json
 
     from orchestration.warehouse import dbt_target_path
 
     target = dbt_target_path(demo_warehouse.database)
     run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
-    assert run_results["args"]["log_level_file"] == "info"
+    assert run_results["args"]["log_level_file"] == "warn"
     assert run_results["args"]["send_anonymous_usage_stats"] is False
     build = run_results["metadata"]["invocation_id"]
-    lines = (target / "dbt.log").read_text(encoding="utf-8").splitlines()
+    log = target / "dbt.log"
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     events = [json.loads(line)["info"] for line in lines]
     levels = {e["level"] for e in events if e["invocation_id"] == build}
-    assert "info" in levels and "debug" not in levels
+    assert levels <= {"warn", "error"}
 
 
 def test_summary_counts_match_the_warehouse(demo_warehouse):

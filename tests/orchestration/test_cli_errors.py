@@ -11,7 +11,7 @@ from orchestration.cli import _report_options
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    code = "from orchestration.cli import main; main()"
+    code = "from orchestration.cli import console_main; console_main()"  # the `rummelig` script
     return subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
     )
