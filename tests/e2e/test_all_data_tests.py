@@ -61,13 +61,23 @@ def test_the_data_tests_a_build_skips_pass_on_the_demo_warehouse(demo_warehouse,
     assert empty == []
 
 
-def test_not_null_columns_fails_on_a_null_and_names_the_column(demo_warehouse, tmp_path):
-    """The marts' and reporting models' not-null tests are one `not_null_columns` test per
-    model: it passes on the demo, fails when one of its columns gets a null, and its rows name
-    that column and the number of null rows."""
+@pytest.mark.parametrize(
+    ("model", "test", "break_two_rows", "column"),
+    [
+        ("dim_org_unit", "not_null_columns", "set path = null", "path"),
+        ("fct_placements_monthly", "non_negative_columns", "set starts = -1", "starts"),
+    ],
+)
+def test_a_model_level_column_test_fails_and_names_the_column(
+    demo_warehouse, tmp_path, model, test, break_two_rows, column
+):
+    """The published models' not-null and non-negative checks are one test per model each
+    (macros/test_not_null_columns.sql, test_non_negative_columns.sql): it passes on the demo,
+    fails when one of its columns breaks in two rows, and its rows name that column and count
+    the two rows."""
     copy = tmp_path / "demo.duckdb"
     shutil.copyfile(demo_warehouse.database, copy)
-    select = ["dim_org_unit,test_name:not_null_columns"]
+    select = [f"{model},test_name:{test}"]
     target = tmp_path / "target"
     clean = run_dbt(
         "test", database=copy, as_of=demo_warehouse.as_of, select=select,
@@ -76,14 +86,14 @@ def test_not_null_columns_fails_on_a_null_and_names_the_column(demo_warehouse, t
     assert [status for _, status in clean.results] == ["pass"]
     with duckdb.connect(str(copy)) as conn:
         conn.execute(
-            "update marts.dim_org_unit set path = null where org_unit_id in "
-            "(select org_unit_id from marts.dim_org_unit order by org_unit_id limit 2)"
+            f"update marts.{model} {break_two_rows} where rowid in "
+            f"(select rowid from marts.{model} order by rowid limit 2)"
         )
     broken = run_dbt(
         "test", database=copy, as_of=demo_warehouse.as_of, select=select,
         target_path=target, raise_on_failure=False,
     )  # fmt: skip
     assert [status for _, status in broken.results] == ["fail"]
-    (compiled,) = (target / "compiled").rglob("not_null_columns_dim_org_unit*.sql")
+    (compiled,) = (target / "compiled").rglob(f"{test}_*.sql")  # the one test selected
     with duckdb.connect(str(copy), read_only=True) as conn:
-        assert conn.execute(compiled.read_text(encoding="utf-8")).fetchall() == [("path", 2)]
+        assert conn.execute(compiled.read_text(encoding="utf-8")).fetchall() == [(column, 2)]
