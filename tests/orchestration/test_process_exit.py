@@ -16,10 +16,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _console(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
-    marker = tmp_path / "atexit.txt"
+    marker, worker = tmp_path / "atexit.txt", tmp_path / "thread.txt"
     code = (
-        "import atexit, sys\n"
+        "import atexit, sys, threading, time\n"
         f"atexit.register(lambda: open({str(marker)!r}, 'w').write('kørt'))\n"
+        "def work():\n"
+        "    time.sleep(0.5)\n"
+        f"    open({str(worker)!r}, 'w').write('færdig')\n"
+        "threading.Thread(target=work).start()  # not a daemon: the exit waits for it\n"
         "sys.stdout.write('uden linjeskift')  # still buffered when the process ends\n"
         "from orchestration.cli import console_main\n"
         f"sys.argv = ['rummelig', *{args!r}]\n"
@@ -36,13 +40,14 @@ def test_the_console_script_is_console_main():
     assert scripts["rummelig"] == "orchestration.cli:console_main"
 
 
-def test_success_exits_0_with_output_flushed_and_atexit_run(tmp_path):
+def test_success_exits_0_with_output_flushed_threads_joined_and_atexit_run(tmp_path):
     from orchestration.cli import _version
 
     done = _console(["--version"], tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"uden linjeskiftrummelig {_version()}\n"
     assert (tmp_path / "atexit.txt").read_text() == "kørt"
+    assert (tmp_path / "thread.txt").read_text() == "færdig"
 
 
 def test_a_usage_error_keeps_its_exit_code_and_message(tmp_path):
