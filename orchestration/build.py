@@ -20,7 +20,15 @@ import duckdb
 
 from ingest.landing import load_notes
 from ingest.raw_schema import REGISTER_TABLES
-from orchestration.errors import BuildError, WarehouseIOError, disk_full, is_disk_full
+from orchestration.errors import (
+    BuildError,
+    BuildResourceError,
+    WarehouseIOError,
+    disk_full,
+    is_disk_full,
+    is_out_of_memory,
+    out_of_memory,
+)
 from orchestration.limits import Limits, duckdb_settings, for_build
 from orchestration.text import number, seconds, stamp
 
@@ -282,7 +290,7 @@ def run_build(
                 _record(scratch, outcome.run_id, database, warehouse.published, say)
         outcome.published = warehouse.published
         outcome.copy_seconds, outcome.swap_seconds = warehouse.copy_seconds, warehouse.swap_seconds
-    stop = _storage_error(outcome) or _user_error(outcome)
+    stop = _resource_error(outcome, limits) or _user_error(outcome)
     if stop:
         if echo:
             echo(outcome.publish_line())
@@ -351,11 +359,16 @@ def _manifest_current() -> bool:
     return manifest_is_current()
 
 
-def _storage_error(outcome: BuildOutcome) -> WarehouseIOError | None:
-    """A step that failed because the disk is full (DuckDB's or the OS's words): one Danish
-    line naming the folder, exit 1 — whichever step it hit."""
+def _resource_error(
+    outcome: BuildOutcome, limits: Limits
+) -> WarehouseIOError | BuildResourceError | None:
+    """A step that failed because the disk is full (DuckDB's or the OS's words, also DuckDB
+    refusing to spill more) or because DuckDB ran out of memory: one Danish line, exit 1 —
+    whichever step it hit. A full disk first: DuckDB words its spill limit as out of memory."""
     if any(is_disk_full(error) for error in outcome.errors):
         return disk_full(outcome.database.parent)
+    if any(is_out_of_memory(error) for error in outcome.errors):
+        return out_of_memory(limits.describe())
     return None
 
 

@@ -95,7 +95,12 @@ def _build(
     """Run one build with progress lines and the summary; exit 1 when it failed."""
     limits = _limits(memory_limit, threads, config or input_dir / "config" / "rules.yml")
     from ingest.errors import IngestError
-    from orchestration.errors import BuildError, DbtPrepareError, WarehouseIOError
+    from orchestration.errors import (
+        BuildError,
+        BuildResourceError,
+        DbtPrepareError,
+        WarehouseIOError,
+    )
 
     database = database.expanduser().resolve()
     stdout = sys.stdout  # the progress lines' stream (the build mutes dbt's own stdout echo)
@@ -119,7 +124,7 @@ def _build(
         )
     except (BuildError, IngestError) as exc:
         raise UserError(str(exc).strip().splitlines()[0]) from exc
-    except (DbtPrepareError, WarehouseIOError) as exc:  # not the user's input: exit 1
+    except (DbtPrepareError, WarehouseIOError, BuildResourceError) as exc:  # not the input: 1
         click.echo(f"Fejl: {str(exc).strip().splitlines()[0]}", err=True)
         sys.exit(1)
     for line in summary_lines(outcome, demo=demo):

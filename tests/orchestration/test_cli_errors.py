@@ -73,7 +73,8 @@ def test_a_full_disk_reads_the_same_whichever_step_or_file_met_it(tmp_path):
 
     import duckdb
 
-    from orchestration.build import BuildOutcome, _storage_error
+    from orchestration.build import BuildOutcome, _resource_error
+    from orchestration.limits import resolve
     from orchestration.publish import build_file_of, duckdb_problem
 
     database = tmp_path / "rummelig.duckdb"
@@ -82,6 +83,70 @@ def test_a_full_disk_reads_the_same_whichever_step_or_file_met_it(tmp_path):
         refused = duckdb.IOException(f'Could not write file "{build_file_of(database)}": {words}')
         assert str(duckdb_problem(build_file_of(database), refused)) == line
         step = BuildOutcome(database, date(2025, 11, 15), False, 1.0, errors=[f"dbt: {words}"])
-        assert str(_storage_error(step)) == line
+        assert str(_resource_error(step, resolve("4GB", 2))) == line
     healthy = BuildOutcome(database, date(2025, 11, 15), False, 1.0, errors=["dbt: a test failed"])
-    assert _storage_error(healthy) is None
+    assert _resource_error(healthy, resolve("4GB", 2)) is None
+
+
+def _duckdb_error(tmp_path, settings: str, sql: str) -> str:
+    """The text of a real DuckDB error (no hand-written copy of its wording)."""
+    import duckdb
+
+    conn = duckdb.connect(str(tmp_path / "x.duckdb"))
+    conn.execute(f"SET temp_directory = '{tmp_path / 'spill'}'; {settings}")
+    with pytest.raises(duckdb.OutOfMemoryException) as raised:
+        conn.execute(sql)
+    conn.close()
+    return str(raised.value)
+
+
+def test_a_build_out_of_memory_or_of_spill_space_says_what_to_do(tmp_path):
+    """DuckDB out of memory gives one line with the build's limits and what to change; DuckDB
+    refusing to spill more (its temporary files would fill the disk) is the full-disk line,
+    although DuckDB words it as out of memory."""
+    from datetime import date
+
+    from orchestration.build import BuildOutcome, _resource_error
+    from orchestration.limits import resolve
+
+    no_memory = _duckdb_error(
+        tmp_path, "SET memory_limit = '32MB'; SET threads = 1",
+        "select string_agg(x::varchar, ',') from range(20000000) t(x)",
+    )  # fmt: skip
+    no_spill = _duckdb_error(
+        tmp_path, "SET memory_limit = '64MB'; SET threads = 1; SET max_temp_directory_size = '4MB'",
+        "create table u as select x, md5(x::varchar) m from range(20000000) t(x) order by m",
+    )  # fmt: skip
+    limits = resolve("2GB", 1)
+
+    def stop(error: str):
+        step = f"dbt build fejlede: model.rummelig.fct_sickness: error — {error}"
+        outcome = BuildOutcome(tmp_path / "rummelig.duckdb", date(2025, 11, 15), False, 1.0)
+        outcome.errors.append(step)
+        return _resource_error(outcome, limits)
+
+    assert str(stop(no_memory)) == (
+        "Bygget kunne ikke være i sin hukommelse (hukommelse 2 GB (DuckDB 1,1 GB), 1 tråd): byg"
+        " igen med en større --memory-limit eller færre --threads."
+    )
+    assert str(stop(no_spill)) == (
+        f"Der er ikke plads på disken til datavarehuset i {tmp_path}: frigør plads og byg igen."
+    )
+
+
+def test_the_cli_says_the_memory_line_and_exits_1(monkeypatch, capsys, tmp_path):
+    import orchestration.build
+    from orchestration.cli import main
+    from orchestration.errors import out_of_memory
+
+    def no_memory(*args, **kwargs):
+        raise out_of_memory("hukommelse 1 GB (DuckDB 0,6 GB), 1 tråd")
+
+    monkeypatch.setattr(orchestration.build, "run_build", no_memory)
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--input", str(tmp_path), "--database", str(tmp_path / "r.duckdb")])
+    assert exited.value.code == 1
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "Fejl: Bygget kunne ikke være i sin hukommelse (hukommelse 1 GB (DuckDB 0,6 GB), 1 tråd):"
+        " byg igen med en større --memory-limit eller færre --threads."
+    )
