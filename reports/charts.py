@@ -53,11 +53,12 @@ def pyplot() -> ModuleType:
     return matplotlib.pyplot
 
 
-def _style(**overrides) -> dict:
-    """STYLE with the palette as colour cycle, for `pyplot().rc_context`."""
+def _style(overrides: dict | None = None) -> dict:
+    """STYLE with the palette as colour cycle and a chart's own rc settings, for
+    `pyplot().rc_context`."""
     import matplotlib
 
-    return {**STYLE, "axes.prop_cycle": matplotlib.cycler(color=PALETTE), **overrides}
+    return {**STYLE, "axes.prop_cycle": matplotlib.cycler(color=PALETTE), **(overrides or {})}
 
 
 def _decimals(ticks: list[float]) -> int:
@@ -220,7 +221,7 @@ def bar_chart(
     from matplotlib.ticker import MaxNLocator
 
     plt = pyplot()
-    with plt.rc_context(_style(**{"axes.grid.axis": "x"})):
+    with plt.rc_context(_style({"axes.grid.axis": "x"})):
         height = 0.9 + 0.28 * max(1, len(categories))
         fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
         ys = list(range(len(categories)))
@@ -262,7 +263,7 @@ def year_wheel(
     from matplotlib.patches import Patch, Wedge
 
     plt = pyplot()
-    with plt.rc_context(_style(**{"axes.grid": False})):
+    with plt.rc_context(_style({"axes.grid": False})):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, 5.2))
         ax.set_aspect("equal")
         ax.axis("off")
