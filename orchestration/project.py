@@ -51,8 +51,11 @@ def dbt_vars(as_of: date, database: Path, duckdb: dict[str, str] | None = None) 
     return json.dumps(values, sort_keys=True)
 
 
-# The dbt executable of this environment; dbt_cli() falls back to the one on PATH.
+# The dbt executable of this environment; dbt_cli() falls back to the one on PATH. dagster-dbt
+# starts `rummelig-dbt` (orchestration/dbt_client.py): in a build, it runs the command in the
+# dbt process started for it (orchestration/warm_dbt.py), and otherwise becomes ENV_DBT.
 ENV_DBT = Path(sys.executable).with_name("dbt")
+ENV_DBT_CLIENT = Path(sys.executable).with_name("rummelig-dbt")
 
 
 class EnvDbtCliResource(DbtCliResource):
@@ -71,7 +74,7 @@ class EnvDbtCliResource(DbtCliResource):
 
     @cached_property
     def _cli_version(self) -> Version:
-        if Path(self.dbt_executable) != ENV_DBT:  # another dbt: ask it, as dagster-dbt does
+        if Path(self.dbt_executable) not in (ENV_DBT, ENV_DBT_CLIENT):  # ask another dbt
             return super()._cli_version
         return Version(package_version("dbt-core"))
 
@@ -79,15 +82,22 @@ class EnvDbtCliResource(DbtCliResource):
         return None
 
 
+def dbt_global_flags() -> list[str]:
+    """Colours off, and dbt's file log (`<warehouse>.dagster/dbt/dbt.log`) for warnings and
+    errors only: the progress of every node is in the run's Dagster history and
+    run_results.json already, and writing it again cost ~0.6 s of a demo build (at debug,
+    ~10 MB of every query's text)."""
+    return ["--no-use-colors", "--log-level-file", "warn"]
+
+
 def dbt_cli() -> DbtCliResource:
-    """The dbt of this environment (also when .venv/bin is not on PATH), colours off, and its
-    file log (`<warehouse>.dagster/dbt/dbt.log`) for warnings and errors only: the progress of
-    every node is in the run's Dagster history and run_results.json already, and writing it
-    again cost ~0.6 s of a demo build (at debug, ~10 MB of every query's text)."""
+    """The dbt of this environment (also when .venv/bin is not on PATH), through `rummelig-dbt`
+    where it is installed."""
+    executable = next((p for p in (ENV_DBT_CLIENT, ENV_DBT) if p.exists()), None)
     return EnvDbtCliResource(
         project_dir=dbt_project,
-        dbt_executable=str(ENV_DBT) if ENV_DBT.exists() else "dbt",
-        global_config_flags=["--no-use-colors", "--log-level-file", "warn"],
+        dbt_executable=str(executable or "dbt"),
+        global_config_flags=dbt_global_flags(),
     )
 
 

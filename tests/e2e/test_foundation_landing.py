@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import shutil
 import subprocess
 from datetime import date
@@ -79,6 +80,23 @@ def test_build_exits_zero_and_summarises_the_load(build):
         " (se audit.quarantine)"
     ) in out
     assert "BLOKERENDE" not in out
+
+
+def test_the_dbt_step_ran_in_the_dbt_process_started_with_the_build(build):
+    """orchestration/warm_dbt.py: `dbt build` ran on the parse the early dbt process made while
+    the build ingested (its record in the warehouse's dbt folder)."""
+    from orchestration.warehouse import dbt_target_path
+    from orchestration.warm_dbt import RECORD
+
+    database, done = build
+    assert done.returncode == 0, done.stdout + done.stderr
+    served = json.loads((dbt_target_path(database) / RECORD).read_text(encoding="utf-8"))
+    assert served["parsed"] is True
+    assert "build" in served["args"]
+    assert (
+        str(database.with_name(database.name + ".new"))
+        in served["args"][served["args"].index("--vars") + 1]
+    )
 
 
 def test_schemas_are_exactly_the_dbt_layers_and_audit(build):

@@ -11,7 +11,7 @@ import pytest
 from dagster_dbt import DbtCliResource
 from packaging.version import Version
 
-from orchestration.project import DBT_PROJECT_DIR, ENV_DBT, EnvDbtCliResource, dbt_cli
+from orchestration.project import DBT_PROJECT_DIR, ENV_DBT_CLIENT, EnvDbtCliResource, dbt_cli
 
 
 def test_the_hooks_it_overrides_still_exist_in_dagster_dbt():
@@ -28,7 +28,7 @@ def test_dbt_runs_without_a_version_subprocess_or_an_adapter(monkeypatch):
 
     monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
     resource = dbt_cli()
-    assert resource.dbt_executable == str(ENV_DBT)
+    assert resource.dbt_executable == str(ENV_DBT_CLIENT)
     assert resource._cli_version == Version(version("dbt-core"))
     invocation = resource.cli(["--version"], raise_on_error=True)
     invocation.wait()
