@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import sys
 import threading
@@ -74,6 +75,10 @@ def main(argv: list[str] | None = None) -> None:
 
     socket_path, fd, prepared = (argv or sys.argv[1:])[:3]
     prepared = json.loads(prepared)
+    # Interruptible whatever this process inherited (a build started in the background of a
+    # shell, or by a supervisor, ignores SIGINT): the build stops dbt with SIGINT, then SIGTERM.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_exit_with_the_build, daemon=True).start()
     server = socket.socket(fileno=int(fd))  # bound and listening: the build made it
     tune_collector()

@@ -142,8 +142,18 @@ def test_an_unused_worker_ends_with_the_block(tmp_path):
     assert time.monotonic() - started < 30
 
 
-def test_an_interrupt_stops_dbt_in_the_worker(warehouse, tmp_path):
-    """dagster-dbt interrupts dbt with SIGINT: rummelig-dbt passes it on, and both end."""
+@pytest.mark.parametrize("inherited", [signal.SIG_DFL, signal.SIG_IGN])
+def test_an_interrupt_stops_dbt_in_the_worker(warehouse, tmp_path, inherited):
+    """dagster-dbt interrupts dbt with SIGINT: rummelig-dbt passes it on, and both end — also
+    when the build was started with SIGINT ignored (in the background of a shell)."""
+    previous = signal.signal(signal.SIGINT, inherited)  # what the worker inherits
+    try:
+        _interrupt(warehouse, tmp_path)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _interrupt(warehouse: Path, tmp_path: Path) -> None:
     target = tmp_path / "target"
     vars_json = dbt_vars(AS_OF, warehouse, SETTINGS)
     args = ["build", "--vars", vars_json, "--exclude-resource-type", "unit_test"]
