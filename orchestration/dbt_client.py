@@ -6,7 +6,8 @@ runs there and its output, exit code and interrupts pass through this process, s
 sees a dbt process as always. Anywhere else (no worker, or it has served its one command)
 this process becomes the environment's own dbt.
 
-Only the standard library is imported here: this process starts for every dbt command.
+Only the standard library is imported here (and orchestration.dbt_worker's constants, which
+imports no more): this process starts for every dbt command.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ import socket
 import sys
 from pathlib import Path
 
+from orchestration.dbt_worker import EXIT_MARK  # the standard library only, like this module
+
 # Set by orchestration.warm_dbt for a build's run: the worker's socket and process id.
 WORKER_SOCKET = "RUMMELIG_DBT_WORKER"
 WORKER_PID = "RUMMELIG_DBT_WORKER_PID"
-EXIT_MARK = b"\x1erummelig-dbt-exit "  # orchestration.dbt_worker.EXIT_MARK (not imported: light)
 
 
 def _connect(path: str) -> socket.socket | None:
