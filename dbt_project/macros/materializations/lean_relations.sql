@@ -20,33 +20,29 @@
   {%- endfor %}
 {%- endmacro %}
 
-{% macro lean_replace(relation, create_sql) -%}
-  {%- set existing = load_cached_relation(relation) -%}
-  {%- if existing is not none and existing.type != relation.type %}
+{#- The whole materialization of a `kind` ("table" or "view"); `return`s its relations. -#}
+{% macro lean_materialize(kind) -%}
+  {%- set target = this.incorporate(type=kind) -%}
+  {%- set existing = load_cached_relation(target) -%}
+  {{ run_hooks(pre_hooks) }}
+  {% call statement("main") -%}
+    {%- if existing is not none and existing.type != kind %}
     drop {{ existing.type }} {{ existing }};
-  {%- endif %}
-  {{ create_sql }};
-  {{ lean_doc_comments(relation, model) }}
+    {%- endif %}
+    create or replace {{ kind }} {{ target }} as (
+      {{ compiled_code }}
+    );
+    {{ lean_doc_comments(target, model) }}
+  {%- endcall %}
+  {{ run_hooks(post_hooks) }}
+  {{ adapter.commit() }}
+  {{ return({"relations": [target]}) }}
 {%- endmacro %}
 
 {% materialization table, adapter="duckdb" %}
-  {%- set target = this.incorporate(type="table") -%}
-  {{ run_hooks(pre_hooks) }}
-  {% call statement("main") -%}
-    {{ lean_replace(target, "create or replace table " ~ target ~ " as (\n" ~ compiled_code ~ "\n)") }}
-  {%- endcall %}
-  {{ run_hooks(post_hooks) }}
-  {{ adapter.commit() }}
-  {{ return({"relations": [target]}) }}
+  {{ return(lean_materialize("table")) }}
 {% endmaterialization %}
 
 {% materialization view, adapter="duckdb" %}
-  {%- set target = this.incorporate(type="view") -%}
-  {{ run_hooks(pre_hooks) }}
-  {% call statement("main") -%}
-    {{ lean_replace(target, "create or replace view " ~ target ~ " as (\n" ~ compiled_code ~ "\n)") }}
-  {%- endcall %}
-  {{ run_hooks(post_hooks) }}
-  {{ adapter.commit() }}
-  {{ return({"relations": [target]}) }}
+  {{ return(lean_materialize("view")) }}
 {% endmaterialization %}
