@@ -88,7 +88,6 @@ class BuildOutcome:
     copy_seconds: float = 0.0  # publish cost: copying the published file into the build file
     swap_seconds: float = 0.0  # publish cost: checkpoint, flush, rename
     reports_run_id: str = ""  # the run that wrote the reports from the published warehouse
-    dbt_worker: dict | None = None  # the dbt command the early dbt process ran (warm_dbt.py)
 
     def publish_line(self) -> str:
         """One Danish line on what the published warehouse now is."""
@@ -269,7 +268,7 @@ def run_build(
         # dbt imports and parses on the other core while ingest and the raw checks run.
         dbt_vars_json = dbt_vars(as_of, warehouse.build_file, settings)
         with (
-            warm_dbt(dbt_vars_json, dbt_target_path(database)) as dbt_worker,
+            warm_dbt(dbt_vars_json, dbt_target_path(database)),
             DagsterInstance.ephemeral() as scratch,
         ):
             outcome = _execute(
@@ -284,7 +283,6 @@ def run_build(
                 limits=limits,
             )
             outcome.database, outcome.existed = database, warehouse.existed
-            outcome.dbt_worker = dbt_worker.served()
             with contextlib.suppress(duckdb.Error):  # a half-written file has no facts
                 outcome.facts = read_facts(warehouse.build_file, settings)
             try:
