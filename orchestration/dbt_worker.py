@@ -30,8 +30,8 @@ EXIT_MARK = b"\x1erummelig-dbt-exit "
 # (another warehouse file, other vars, another project) parses for itself, as dbt would.
 PARSE_OPTIONS = ("--vars", "--project-dir", "--profiles-dir", "--target")
 PARSE_ENV = ("DBT_PROJECT_DIR", "DBT_PROFILES_DIR", "DBT_TARGET_PATH")
-# Beside the socket: the command served, and whether it ran on the worker's parse (for the
-# build's history and the tests: dbt's own output stays as dbt writes it).
+# Beside the socket: the command served, and whether it ran on the worker's parse (copied to
+# the build's record, orchestration.warm_dbt.RECORD; dbt's own output stays as dbt writes it).
 SERVED = "served.json"
 
 
