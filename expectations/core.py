@@ -17,12 +17,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
-
-import duckdb
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ingest.cpr_mask import mask_cpr
+
+if TYPE_CHECKING:  # pandas is imported where a suite is validated: the definitions need none
+    import duckdb
+    import pandas as pd
 
 SAMPLE_ROWS = 5
 
@@ -167,6 +168,8 @@ def _batch_definition() -> Any:
 
 
 def _text(value: Any) -> str | None:
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):

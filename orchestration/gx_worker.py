@@ -1,0 +1,132 @@
+"""The GX suites' own process during a build: it imports Great Expectations while the build sets
+up, and validates the suites the check steps ask for.
+
+Importing GX (with pandas, scipy and altair, which GX imports) costs ~3 s of one core, and the
+raw checks sit on the build's critical path before dbt. In a process of its own, started when the
+build starts, that import runs beside Dagster's set-up and ingest, and the build's process never
+imports GX at all. The worker opens the warehouse read-only, one connection per request, closed
+before it answers: the file is free again when dbt (another process) needs it.
+
+`validate_suites` validates in the worker while one runs (`gx_worker()` around the build's run),
+and in the calling process otherwise (`dagster dev`, tests, a report run).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from expectations.core import SuiteResult
+
+_WORKER: GxWorker | None = None
+
+
+@dataclass(frozen=True)
+class SuiteError:
+    """A suite that could not be validated (e.g. its query failed): the first line of the error,
+    the whole traceback for the log."""
+
+    suite: str
+    message: str
+    details: str
+
+
+class GxWorkerError(RuntimeError):
+    """The worker ended without answering (killed, out of memory)."""
+
+
+def _serve(conn: Connection) -> None:
+    """The worker's loop: import GX once, then answer (database, config, suite names) requests
+    until the build closes its end of the pipe."""
+    from expectations.core import gx
+
+    gx()
+    while True:
+        try:
+            database, config, names = conn.recv()
+        except (EOFError, OSError):  # the build ended (also when it was killed)
+            return
+        conn.send(validate_here(database, config, names, read_only=True))
+
+
+def validate_here(
+    database: str, config: dict, names: list[str], *, read_only: bool = False
+) -> list[SuiteResult | SuiteError]:
+    """Validate the named suites on `database` in this process, one connection for all; a suite
+    that raises becomes a SuiteError and the others still run."""
+    import duckdb
+
+    from expectations.core import validate
+    from expectations.suites import all_suites
+
+    suites = {suite.name: suite for suite in all_suites()}
+    results: list[SuiteResult | SuiteError] = []
+    with duckdb.connect(database, read_only=read_only, config=config) as conn:
+        for name in names:
+            try:
+                results.append(validate(conn, suites[name]))
+            except Exception as exc:  # noqa: BLE001 — reported per suite, the step then fails
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                results.append(SuiteError(name, first, traceback.format_exc()))
+    return results
+
+
+class GxWorker:
+    """One spawned process (a fork would copy the build's threads and open files) and a pipe."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child,), name="rummelig-gx", daemon=True
+        )
+        self._process.start()
+        child.close()  # the worker's end: only it holds it now, so its exit gives us an EOF
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    def validate(self, database: str, config: dict, names: list[str]) -> list:
+        self._conn.send((database, config, names))
+        try:
+            return self._conn.recv()
+        except EOFError as exc:
+            code = self._process.exitcode
+            raise GxWorkerError(
+                f"GX-processen stoppede uden svar (exitkode {code}); se systemets log"
+                " (hukommelse?)."
+            ) from exc
+
+    def close(self) -> None:
+        """End the worker: it ends by itself on the closed pipe once it idles; one still
+        importing GX (a build that stopped early) is terminated, it has nothing to finish."""
+        self._conn.close()
+        self._process.join(timeout=0.5)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+@contextmanager
+def gx_worker() -> Iterator[GxWorker]:
+    """Start the worker now; `validate_suites` uses it until the block ends."""
+    global _WORKER
+    worker = GxWorker()
+    _WORKER = worker
+    try:
+        yield worker
+    finally:
+        _WORKER = None
+        worker.close()
+
+
+def validate_suites(database: str, config: dict, names: list[str]) -> list:
+    """SuiteResult or SuiteError per name, in order: in the worker when a build started one."""
+    if _WORKER is not None:
+        return _WORKER.validate(database, dict(config), list(names))
+    return validate_here(database, dict(config), list(names))
