@@ -30,6 +30,7 @@ from orchestration.errors import (
     out_of_memory,
 )
 from orchestration.limits import Limits, duckdb_settings, for_build
+from orchestration.report_pool import REPORTS_STEP, report_pool
 from orchestration.text import number, seconds, stamp
 
 __all__ = ["BuildError", "BuildOutcome", "CheckOutcome", "run_build", "summary_lines"]
@@ -132,9 +133,9 @@ def _step_message(step_key: str, error) -> str:
     message = "" if error is None else error.message.strip()
     if error is not None:  # "ingest.errors.IngestError: …" → "…"
         message = re.sub(rf"^[\w.]*\b{re.escape(error.cls_name)}: ", "", message)
+    if step_key == REPORTS_STEP and message:  # "Rapporten kvote: …" names the report
+        return message
     where = {"ingest_landing": "indlæsningen", "dbt_models": "dbt"}.get(step_key)
-    if where is None and step_key.startswith("reports__"):
-        where = f"rapporten {step_key.removeprefix('reports__')}"
     return f"{where or step_key}: {message}" if message else (where or step_key)
 
 
@@ -234,6 +235,12 @@ def run_build(
     rules_file = Path(config_path) if config_path else input_dir / "config" / "rules.yml"
     _check_rules(rules_file)
     limits = limits or for_build(rules_file)
+    from orchestration.gx_worker import gx_worker
+
+    # GX imports in its own process on the other core while Dagster and dbt set up.
+    checks = contextlib.ExitStack()
+    checks.enter_context(gx_worker())
+    reporting = contextlib.ExitStack()  # the report processes, from the checks' end
 
     from dagster import DagsterInstance
 
@@ -245,64 +252,73 @@ def run_build(
         if echo:
             echo(f"{stamp(time.monotonic() - started)} {line}")
 
-    with open_for_build(database, duckdb_settings(limits, database)) as warehouse:
-        database = warehouse.database
-        if warehouse.interrupted:
-            say(f"Et afbrudt byg efterlod {warehouse.build_file.name}: fjernet.")
-        if warehouse.existed:
-            say(
-                f"Bygger i {warehouse.build_file.name}, en kopi af {database.name}"
-                f" ({seconds(warehouse.copy_seconds)}); {database.name} er uændret, til bygget"
-                " er godkendt."
-            )
-        if echo and not _manifest_current():
-            say("Forbereder dbt-projektet (dbt parse) …")
-        settings = duckdb_settings(limits, warehouse.build_file)
-        prepare_manifest(
-            as_of=as_of,
-            database=warehouse.build_file,
-            target_path=dbt_target_path(database),
-            duckdb=settings,
-        )
-        say("Starter Dagster-kørslen …")
-        # dbt imports and parses on the other core while ingest and the raw checks run.
-        dbt_vars_json = dbt_vars(as_of, warehouse.build_file, settings)
-        with (
-            warm_dbt(dbt_vars_json, dbt_target_path(database)),
-            DagsterInstance.ephemeral() as scratch,
-        ):
-            outcome = _execute(
-                input_dir,
-                warehouse.build_file,
+    with reporting:  # the report processes end with the reports (or a failure)
+        with checks, open_for_build(database, duckdb_settings(limits, database)) as warehouse:
+            database = warehouse.database
+            if warehouse.interrupted:
+                say(f"Et afbrudt byg efterlod {warehouse.build_file.name}: fjernet.")
+            if warehouse.existed:
+                say(
+                    f"Bygger i {warehouse.build_file.name}, en kopi af {database.name}"
+                    f" ({seconds(warehouse.copy_seconds)}); {database.name} er uændret, til bygget"
+                    " er godkendt."
+                )
+            if echo and not _manifest_current():
+                say("Forbereder dbt-projektet (dbt parse) …")
+            settings = duckdb_settings(limits, warehouse.build_file)
+            prepare_manifest(
                 as_of=as_of,
-                config_path=config_path,
-                reports_dir=None,
-                echo=echo,
-                started=started,
-                instance=scratch,
-                limits=limits,
+                database=warehouse.build_file,
+                target_path=dbt_target_path(database),
+                duckdb=settings,
             )
-            outcome.database, outcome.existed = database, warehouse.existed
-            with contextlib.suppress(duckdb.Error):  # a half-written file has no facts
-                outcome.facts = read_facts(warehouse.build_file, settings)
-            try:
-                if outcome.success:
-                    warehouse.publish()
-            except WarehouseIOError:  # e.g. the disk filled at the publish's checkpoint
-                if echo:
-                    echo(outcome.publish_line())  # the summary's word: nothing was published
-                raise
-            finally:
-                _record(scratch, outcome.run_id, database, warehouse.published, say)
-        outcome.published = warehouse.published
-        outcome.copy_seconds, outcome.swap_seconds = warehouse.copy_seconds, warehouse.swap_seconds
-    stop = _resource_error(outcome, limits) or _user_error(outcome)
-    if stop:
-        if echo:
-            echo(outcome.publish_line())
-        raise stop
-    if outcome.published and reports_dir:
-        _write_reports(outcome, input_dir, as_of, config_path, reports_dir, echo, started, limits)
+            say("Starter Dagster-kørslen …")
+            # dbt imports and parses on the other core while ingest and the raw checks run.
+            dbt_vars_json = dbt_vars(as_of, warehouse.build_file, settings)
+            with (
+                warm_dbt(dbt_vars_json, dbt_target_path(database)),
+                DagsterInstance.ephemeral() as scratch,
+            ):
+                outcome = _execute(
+                    input_dir,
+                    warehouse.build_file,
+                    as_of=as_of,
+                    config_path=config_path,
+                    reports_dir=None,
+                    echo=echo,
+                    started=started,
+                    instance=scratch,
+                    limits=limits,
+                )
+                checks.close()  # the run's checks are done: the GX process ends
+                if outcome.success and reports_dir:  # they import while the build publishes
+                    reporting.enter_context(report_pool())
+                outcome.database, outcome.existed = database, warehouse.existed
+                with contextlib.suppress(duckdb.Error):  # a half-written file has no facts
+                    outcome.facts = read_facts(warehouse.build_file, settings)
+                try:
+                    if outcome.success:
+                        warehouse.publish()
+                except WarehouseIOError:  # e.g. the disk filled at the publish's checkpoint
+                    if echo:
+                        echo(outcome.publish_line())  # the summary's word: nothing was published
+                    raise
+                finally:
+                    _record(scratch, outcome.run_id, database, warehouse.published, say)
+            outcome.published = warehouse.published
+            outcome.copy_seconds, outcome.swap_seconds = (
+                warehouse.copy_seconds,
+                warehouse.swap_seconds,
+            )
+        stop = _resource_error(outcome, limits) or _user_error(outcome)
+        if stop:
+            if echo:
+                echo(outcome.publish_line())
+            raise stop
+        if outcome.published and reports_dir:
+            _write_reports(
+                outcome, input_dir, as_of, config_path, reports_dir, echo, started, limits
+            )
     outcome.seconds = time.monotonic() - started
     return outcome
 

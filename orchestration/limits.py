@@ -155,3 +155,14 @@ def duckdb_settings(limits: Limits, database: Path) -> dict[str, str]:
         "threads": str(limits.threads),
         "temp_directory": str(temp_directory(database)),
     }
+
+
+def shared(settings: dict[str, str], ways: int) -> dict[str, str]:
+    """The settings of one of `ways` connections open at once (e.g. the report processes): each
+    gets its share of the memory limit and of the threads, so together they stay inside them."""
+    share = dict(settings)
+    if "memory_limit" in share:
+        share["memory_limit"] = f"{parse_size(share['memory_limit']) // ways // MIB}MiB"
+    if "threads" in share:
+        share["threads"] = str(max(1, int(share["threads"]) // ways))
+    return share

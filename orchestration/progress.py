@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from dagster import DagsterEventType, LoggerDefinition, logger
 
+from orchestration.checks import SCHEMA_LABELS, check_step
+from orchestration.report_pool import REPORTS_STEP
 from orchestration.text import number, seconds, stamp
 
 PROGRESS_EVERY = 15.0  # seconds between progress lines of a long step
@@ -63,22 +65,17 @@ class _State:
 
 
 def _step_label(step_key: str) -> str:
-    """How a progress line names a step: the dbt step, ingest, a report or a check's step
-    (`<schema>__<table>_<suite>`, e.g. marts__fct_sickness_fct_sickness_plausible)."""
+    """How a progress line names a step: the dbt step, ingest, a report or the checks of a
+    schema (orchestration/checks.py)."""
     if step_key == "dbt_models":
         return "dbt"
     if step_key == "ingest_landing":
         return "indlæsningen"
-    if step_key.startswith("reports__"):
-        return "rapporten " + step_key.removeprefix("reports__")
-    schema, _, rest = step_key.partition("__")
-    # the table is the longest prefix t of rest = t + "_" + suite whose suite is named after it
-    for cut in range(len(rest) - 1, 0, -1):
-        table, suite = rest[:cut], rest[cut + 1 :]
-        if rest[cut] == "_" and suite.startswith((table, f"{schema}_{table}")):
-            if suite in (table, f"{schema}_{table}"):
-                return f"kontrollen af {schema}.{table}"
-            return f"kontrollen {suite} af {schema}.{table}"
+    if step_key == REPORTS_STEP:
+        return "rapporterne"
+    for schema, label in SCHEMA_LABELS.items():
+        if step_key == check_step(schema):
+            return f"kontrollen af {label}"
     return f"trinnet {step_key}"
 
 
@@ -141,7 +138,7 @@ class ProgressHandler(logging.Handler):
             if tests:
                 self.state.tests = int(tests.group("done"))
                 self.state.tests_passed = int(tests.group("passed"))
-            elif record.levelno == logging.INFO and step.startswith("reports__"):
+            elif record.levelno == logging.INFO and step == REPORTS_STEP:
                 self.line(message[:1].upper() + message[1:])
             elif record.levelno == logging.INFO and step == "ingest_landing":
                 quiet = time.monotonic() - self.state.last_line < PROGRESS_EVERY
@@ -167,9 +164,7 @@ class ProgressHandler(logging.Handler):
 
     def _step_start(self, step_key: str) -> None:
         self.start_heartbeat()
-        is_check = step_key not in ("ingest_landing", "dbt_models") and not step_key.startswith(
-            "reports__"
-        )
+        is_check = step_key not in ("ingest_landing", "dbt_models", REPORTS_STEP)
         if not is_check:
             self._flush_checks()
         state = self.state
@@ -221,7 +216,7 @@ class ProgressHandler(logging.Handler):
         checks = self.state.checks
         if not checks.total:
             return
-        what = "rådata" if checks.raw else "datamodellerne"
+        what = SCHEMA_LABELS["raw" if checks.raw else "marts"]
         text = f"Kontrol af {what}: {number(checks.passed)} af {number(checks.total)} godkendt"
         if checks.warnings:
             text += f", {number(checks.warnings)} med advarsel"

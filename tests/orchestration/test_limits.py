@@ -127,3 +127,20 @@ def test_the_build_says_its_limits_in_danish():
     assert Limits(memory=2_500_000_000, threads=1).describe() == (
         "hukommelse 2,5 GB (DuckDB 1,4 GB), 1 tråd"
     )
+
+
+def test_connections_open_at_once_share_the_memory_and_the_threads():
+    """The report processes (two at a time) get half the DuckDB memory and threads each."""
+    from orchestration.limits import shared
+
+    settings = {"memory_limit": "2098MiB", "threads": "2", "temp_directory": "/x/y.tmp"}
+    assert shared(settings, 2) == {
+        "memory_limit": "1049MiB",
+        "threads": "1",
+        "temp_directory": "/x/y.tmp",
+    }
+    assert shared({"memory_limit": "4GB", "threads": "1"}, 2) == {
+        "memory_limit": f"{2 * 10**9 // 2**20}MiB",
+        "threads": "1",  # never none
+    }
+    assert shared({}, 2) == {}

@@ -49,17 +49,12 @@ def test_a_silent_dbt_step_gets_a_progress_line_every_period(monkeypatch):
 
 
 def test_a_long_step_is_named_in_danish_by_what_it_does():
-    """The heartbeat names a silent step: a check's step key (`<schema>__<table>_<suite>`)
-    reads as the check of that table, not as a report."""
+    """The heartbeat names a silent step: the checks of a schema read as the checks of the raw
+    data or of the data models, not as a report; the reports' step as the reports."""
     label = progress._step_label
     assert label("dbt_models") == "dbt"
     assert label("ingest_landing") == "indlæsningen"
-    assert label("reports__kvote") == "rapporten kvote"
-    assert label("marts__fct_sdp_followup_fct_sdp_followup") == (
-        "kontrollen af marts.fct_sdp_followup"
-    )
-    assert label("marts__fct_sickness_fct_sickness_plausible") == (
-        "kontrollen fct_sickness_plausible af marts.fct_sickness"
-    )
-    assert label("raw__engagements_raw_engagements") == "kontrollen af raw.engagements"
+    assert label("reports") == "rapporterne"
+    assert label("gx_checks_marts") == "kontrollen af datamodellerne"
+    assert label("gx_checks_raw") == "kontrollen af rådata"
     assert label("something_else") == "trinnet something_else"
