@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import yaml
 from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
@@ -23,18 +24,29 @@ from orchestration.resources import LandingResource
 from orchestration.translator import RummeligTranslator
 from orchestration.warehouse import dbt_target_path
 
+
+def _column_rule_kinds() -> tuple[str, ...]:
+    """The column tests a build runs as one `column_rules` test per table: the var
+    `column_rule_kinds` of dbt_project.yml, which macros/test_column_rules.sql reads too."""
+    project = yaml.safe_load((Path(dbt_project.project_dir) / "dbt_project.yml").read_text())
+    return tuple(project["vars"]["column_rule_kinds"])
+
+
+COLUMN_RULE_KINDS = _column_rule_kinds()
 # Data tests a warehouse build leaves to `make test`, which runs every test on the fixtures of
 # tests/dbt and on the demo warehouse (tests/e2e/test_all_data_tests.py): the tests of staging
 # and intermediate models (tagged in dbt_project.yml, which says why) and the singular tests of
 # what depends on the code alone (the calendar). A tag, not a path: excluding a path would also
-# drop, through dbt's indirect selection, the marts' tests that refer to a staging model.
-WAREHOUSE_BUILD_SKIPS = ("tag:ci_only",)
+# drop, through dbt's indirect selection, the marts' tests that refer to a staging model. And
+# the column tests of COLUMN_RULE_KINDS one by one: each table's `column_rules` test runs them.
+WAREHOUSE_BUILD_SKIPS = ("tag:ci_only", *(f"test_name:{kind}" for kind in COLUMN_RULE_KINDS))
 PROGRESS_EVERY = 5.0  # seconds between the step's "datatests: …" progress records
 
 
 def runs_in_warehouse_build(test: dict) -> bool:
     """Whether a build runs this data test (a manifest node): WAREHOUSE_BUILD_SKIPS in Python."""
-    return "ci_only" not in test.get("tags", [])
+    kind = (test.get("test_metadata") or {}).get("name")
+    return "ci_only" not in test.get("tags", []) and kind not in COLUMN_RULE_KINDS
 
 
 def warehouse_test_count(manifest: dict) -> int:

@@ -2,9 +2,11 @@
 
 A build runs the data tests of the sources (its input) and of the published layers (marts,
 reporting); the tests of staging and intermediate and the calendar's singular tests are tagged
-`ci_only` (dbt_project.yml, orchestration/assets/dbt.py `WAREHOUSE_BUILD_SKIPS`). So that every
-data test still runs on real data in `make test`, this runs exactly those on the demo's own
-tables: each must have run and passed, on a table that is not empty.
+`ci_only` (dbt_project.yml, orchestration/assets/dbt.py `WAREHOUSE_BUILD_SKIPS`), and the
+published tables' column tests run as one `column_rules` test per table
+(macros/test_column_rules.sql). So that every data test still runs on real data in `make test`,
+this runs exactly those on the demo's own tables: each must have run and passed, on a table that
+is not empty; and a table's `column_rules` must fail exactly where the tests it stands for fail.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.assets.dbt import runs_in_warehouse_build
+from orchestration.assets.dbt import (
+    COLUMN_RULE_KINDS,
+    WAREHOUSE_BUILD_SKIPS,
+    runs_in_warehouse_build,
+)
 from orchestration.project import dbt_project
 from tests.support.warehouse import run_dbt
 
@@ -42,7 +48,7 @@ def test_the_data_tests_a_build_skips_pass_on_the_demo_warehouse(demo_warehouse,
         "test",
         database=copy,
         as_of=demo_warehouse.as_of,
-        select=["tag:ci_only"],
+        select=list(WAREHOUSE_BUILD_SKIPS),  # ci_only, and the column tests one by one
         extra=["--exclude-resource-type", "unit_test"],
         target_path=tmp_path / "target",
         raise_on_failure=False,
@@ -97,3 +103,65 @@ def test_a_model_level_column_test_fails_and_names_the_column(
     (compiled,) = (target / "compiled").rglob(f"{test}_*.sql")  # the one test selected
     with duckdb.connect(str(copy), read_only=True) as conn:
         assert conn.execute(compiled.read_text(encoding="utf-8")).fetchall() == [(column, 2)]
+
+
+def _tested(test: dict) -> str | None:
+    """The unique id of the model, seed or source a generic test tests (None: singular)."""
+    sources = (uid for uid in test["depends_on"]["nodes"] if uid.startswith("source."))
+    return test.get("attached_node") or next(sources, None)
+
+
+def _kind(test: dict) -> str | None:
+    return (test.get("test_metadata") or {}).get("name")
+
+
+def test_column_rules_fail_exactly_where_the_column_tests_they_stand_for_fail(
+    demo_warehouse, tmp_path
+):
+    """fct_kpi (accepted values, not-null columns, a grain) and the source raw.engagements (its
+    key's uniqueness), broken in several ways at once: each table's column_rules test
+    fails, and its rows are exactly its failing column tests, each with dbt's own failure count."""
+    copy = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_warehouse.database, copy)
+    tables = {"model.rummelig.fct_kpi", "source.rummelig.raw.engagements"}
+    target = tmp_path / "target"
+    args = {
+        "database": copy,
+        "as_of": demo_warehouse.as_of,
+        "select": ["fct_kpi", "source:rummelig.raw.engagements"],
+        "target_path": target,
+        "raise_on_failure": False,
+    }
+    assert run_dbt("test", **args).failures == []
+    first = "(select rowid from marts.fct_kpi order by rowid limit {})"
+    with duckdb.connect(str(copy)) as conn:
+        conn.execute(
+            f"update marts.fct_kpi set scope_type = 'land' where rowid in {first.format(2)}"
+        )
+        conn.execute(f"update marts.fct_kpi set direction = 'op' where rowid in {first.format(3)}")
+        conn.execute(
+            f"update marts.fct_kpi set period_label = null where rowid in {first.format(1)}"
+        )
+        conn.execute("insert into marts.fct_kpi select * from marts.fct_kpi limit 4")  # the grain
+        # raw's NOT NULL constraint keeps nulls out of the key: duplicates only
+        conn.execute("insert into raw.engagements select * from raw.engagements limit 2")
+    run_dbt("test", **args)
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+    ran = {r["unique_id"]: r for r in run_results["results"] if r["unique_id"].startswith("test.")}
+    failing: set[str] = set()
+    for table in tables:
+        tests = [manifest["nodes"][uid] for uid in ran if _tested(manifest["nodes"][uid]) == table]
+        [rules] = [t for t in tests if _kind(t) == "column_rules"]
+        assert ran[rules["unique_id"]]["status"] == "fail"
+        (compiled,) = (target / "compiled").rglob(f"{rules['name']}.sql")
+        with duckdb.connect(str(copy), read_only=True) as conn:
+            reported = dict(conn.execute(compiled.read_text(encoding="utf-8")).fetchall())
+        stood_for = {
+            t["name"]: ran[t["unique_id"]]["failures"]
+            for t in tests
+            if _kind(t) in COLUMN_RULE_KINDS and ran[t["unique_id"]]["status"] == "fail"
+        }
+        assert reported == stood_for, (table, reported, stood_for)
+        failing |= set(reported)
+    assert len(failing) == 5  # 2 accepted values, not-null columns, the grain; the key unique

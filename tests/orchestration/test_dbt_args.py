@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.assets.dbt import (
+    COLUMN_RULE_KINDS,
     data_test_outcomes,
     dbt_build_args,
     failed_nodes,
@@ -26,15 +27,17 @@ def test_dagster_build_args_carry_as_of_database_and_duckdb_settings_as_json_var
         "database": "/data/w.duckdb",
         "duckdb": SETTINGS,
     }
-    # unit tests and the ci_only data tests belong to `make test`; dagster-dbt adds the
-    # selection, the asset the target
+    # unit tests, the ci_only data tests and the column tests one by one (each table's
+    # column_rules runs them) belong to `make test`; dagster-dbt adds the selection
     assert args[3:] == [
         "--threads",
         "2",
         "--exclude-resource-type",
         "unit_test",
         "--exclude",
-        "tag:ci_only",
+        "tag:ci_only test_name:not_null test_name:unique test_name:accepted_values"
+        " test_name:in_code_list test_name:not_null_columns test_name:non_negative_columns"
+        " test_name:unique_grain",
     ]
 
 
@@ -54,6 +57,8 @@ def test_staging_and_intermediate_tests_are_left_to_make_test():
     tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
     by_layer: dict[str, set[bool]] = {}
     for test in tests:
+        if (test.get("test_metadata") or {}).get("name") in COLUMN_RULE_KINDS:
+            continue  # one by one in `make test`, in a build through column_rules (below)
         folder = test["original_file_path"].split("/")
         layer = folder[1] if folder[0] == "models" else folder[0]
         by_layer.setdefault(layer, set()).add(runs_in_warehouse_build(test))
@@ -62,7 +67,12 @@ def test_staging_and_intermediate_tests_are_left_to_make_test():
     # the sources' tests check the build's own input (raw): every build runs them
     assert by_layer["sources"] == {True}
     on_sources = [t for t in tests if t["depends_on"]["nodes"][0].startswith("source.")]
-    assert len(on_sources) > 10 and all(runs_in_warehouse_build(t) for t in on_sources)
+    assert len(on_sources) > 10
+    assert all(
+        runs_in_warehouse_build(t)
+        != ((t.get("test_metadata") or {}).get("name") in COLUMN_RULE_KINDS)
+        for t in on_sources
+    )
     singular = {t["name"]: runs_in_warehouse_build(t) for t in tests if t["fqn"][1] == t["name"]}
     assert singular["assert_calendar_index_is_running_count"] is False
     assert singular["assert_placements_monthly_reconciles"] is True
@@ -120,3 +130,29 @@ def test_failed_nodes_lists_errors_and_failures_only():
         "test.rummelig.b: fail — Got 3 results",
         "model.rummelig.c: error — syntax",
     ]
+
+
+def test_every_table_with_column_tests_has_one_column_rules_test_that_a_build_runs():
+    """A build leaves the column tests of COLUMN_RULE_KINDS to each table's `column_rules` test:
+    a table with such tests and no column_rules would go untested in every build, and one with a
+    column_rules but none of them runs a test that checks nothing."""
+    from orchestration.assets.dbt import COLUMN_RULE_KINDS
+    from orchestration.project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+
+    def tested(test: dict) -> str:
+        sources = [uid for uid in test["depends_on"]["nodes"] if uid.startswith("source.")]
+        return test.get("attached_node") or sources[0]
+
+    def kind(test: dict) -> str | None:
+        return (test.get("test_metadata") or {}).get("name")
+
+    grouped = {
+        tested(t) for t in tests if kind(t) in COLUMN_RULE_KINDS and "ci_only" not in t["tags"]
+    }
+    rules = [tested(t) for t in tests if kind(t) == "column_rules"]
+    assert sorted(rules) == sorted(grouped) and len(grouped) > 40
+    assert all(runs_in_warehouse_build(t) for t in tests if kind(t) == "column_rules")
+    assert not any(runs_in_warehouse_build(t) for t in tests if kind(t) in COLUMN_RULE_KINDS)
