@@ -183,7 +183,7 @@ def _dbt_tests(result, database: Path) -> list:
     if not ran or not path.exists():
         return []
     run_results = json.loads(path.read_text(encoding="utf-8"))
-    return data_test_outcomes(run_results, dbt_models_manifest())
+    return data_test_outcomes(run_results, dbt_models_manifest(), database)
 
 
 def _reports_written(result) -> dict[str, list[str]]:

@@ -2,16 +2,17 @@
     Generic test: every column test of one model, seed or source table whose kind is in the var
     `column_rule_kinds` (dbt_project.yml), as one query. A warehouse build runs this test in
     their place (orchestration/assets/dbt.py leaves those kinds out): dbt spends ~35 ms of Python
-    on every test node, more than DuckDB needs to check a mart, and ~140 such nodes were more
-    than half of the demo's dbt step. The column tests stay declared where readers look for
-    them, next to each column, and `make test` runs them one by one
-    (tests/e2e/test_all_data_tests.py). The same rules in the same SQL as the single tests; a
+    on every test node, more than DuckDB needs to check a mart, and ~120 such nodes were half of
+    the demo's dbt step. The column tests stay declared where readers look for them, next to each
+    column, and `make test` runs them one by one (tests/e2e/test_all_data_tests.py).
+    Its only parent is its table, so that, as the single tests did, its failure stops dbt before
+    the models downstream of the table (dbt's build lets a test hold back a node only when all
+    the test's parents are upstream of it); in_code_list, which also reads the seed code_labels,
+    therefore stays a test of its own. The same rules in the same SQL as the single tests; a
     failing row names the test (its dbt name) and its failure count as that test reports it
     (rows, or duplicated values, bad values or failing columns).
 #}
 {% test column_rules(model) %}
-    {#- in_code_list reads the seed code_labels: a ref at parse time orders this test after it -#}
-    -- depends_on: {{ ref('code_labels') }}
     {%- set parts = [] -%}
     {%- if execute -%}
         {%- set tested = column_rules_tested_node(model) -%}
@@ -66,10 +67,6 @@
         {%- endfor -%}
         {%- set failing = 'select ' ~ column ~ ' from ' ~ rows ~ ' as t where ' ~ column
             ~ ' not in (' ~ listed | join(', ') ~ ') group by ' ~ column -%}
-    {%- elif kind == 'in_code_list' -%}
-        {%- set failing = 'select 1 from ' ~ rows ~ ' as t where ' ~ column
-            ~ ' is not null and cast(' ~ column ~ ' as varchar) not in (select code from '
-            ~ ref('code_labels') ~ " where code_list = '" ~ args['code_list'] ~ "')" -%}
     {%- elif kind in ('not_null_columns', 'non_negative_columns') -%}
         {%- set condition = '{column} is null' if kind == 'not_null_columns' else '{column} < 0' -%}
         {%- set failing = column_rows_where(rows, args['columns'], condition, 'n') -%}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import yaml
 from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -45,8 +46,7 @@ PROGRESS_EVERY = 5.0  # seconds between the step's "datatests: …" progress rec
 
 def runs_in_warehouse_build(test: dict) -> bool:
     """Whether a build runs this data test (a manifest node): WAREHOUSE_BUILD_SKIPS in Python."""
-    kind = (test.get("test_metadata") or {}).get("name")
-    return "ci_only" not in test.get("tags", []) and kind not in COLUMN_RULE_KINDS
+    return "ci_only" not in test.get("tags", []) and _kind(test) not in COLUMN_RULE_KINDS
 
 
 def warehouse_test_count(manifest: dict) -> int:
@@ -111,16 +111,38 @@ def _tested_relation(manifest: dict, test: dict) -> tuple[str, str]:
     return node["schema"], node["name"]
 
 
-def data_test_outcomes(run_results: dict, manifest: dict) -> list[DataTestOutcome]:
-    """The data tests dbt ran (run_results.json), each with the relation it tests."""
+def data_test_outcomes(
+    run_results: dict, manifest: dict, database: Path | None = None
+) -> list[DataTestOutcome]:
+    """The data tests dbt ran (run_results.json), each with the relation it tests. A failed
+    `column_rules` test is named by the column tests it stands for that failed (its rows, read
+    from `database`), so a reader sees which rule broke."""
     outcomes = []
     for result in run_results.get("results", []):
         test = manifest["nodes"].get(result["unique_id"])
         if test is None or test["resource_type"] != "test" or result["status"] == "skipped":
             continue
         relation = _tested_relation(manifest, test)
-        outcomes.append(DataTestOutcome(relation, test["name"], result["status"]))
+        name = test["name"]
+        if result["status"] == "fail" and database is not None and _kind(test) == "column_rules":
+            name = ", ".join(_failed_rules(database, result.get("compiled_code"))) or name
+        outcomes.append(DataTestOutcome(relation, name, result["status"]))
     return outcomes
+
+
+def _kind(test: dict) -> str | None:
+    return (test.get("test_metadata") or {}).get("name")
+
+
+def _failed_rules(database: Path, compiled_sql: str | None) -> list[str]:
+    """The column tests a failed column_rules test names in its rows; [] when unreadable."""
+    if not compiled_sql:
+        return []
+    try:
+        with duckdb.connect(str(database), read_only=True) as conn:
+            return sorted(name for name, _failures in conn.execute(compiled_sql).fetchall())
+    except duckdb.Error:
+        return []
 
 
 def _is_test_result(event) -> bool:
@@ -178,7 +200,7 @@ def dbt_models(
         run_results = invocation.get_artifact("run_results.json")
     except (OSError, ValueError):  # no run_results: dbt failed before running
         run_results = {}
-    for outcome in data_test_outcomes(run_results, invocation.manifest):
+    for outcome in data_test_outcomes(run_results, invocation.manifest, database):
         if not outcome.passed:
             level = "fejlede" if outcome.blocking else "advarsel"
             where = ".".join(outcome.relation)

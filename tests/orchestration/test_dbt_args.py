@@ -36,8 +36,7 @@ def test_dagster_build_args_carry_as_of_database_and_duckdb_settings_as_json_var
         "unit_test",
         "--exclude",
         "tag:ci_only test_name:not_null test_name:unique test_name:accepted_values"
-        " test_name:in_code_list test_name:not_null_columns test_name:non_negative_columns"
-        " test_name:unique_grain",
+        " test_name:not_null_columns test_name:non_negative_columns test_name:unique_grain",
     ]
 
 
