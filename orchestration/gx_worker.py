@@ -1,19 +1,22 @@
-"""The GX suites' own process during a build: it imports Great Expectations while the build sets
-up, and validates the suites the check steps ask for.
+"""The raw GX suites' own process during a build: it imports Great Expectations while the build
+sets up, and validates the suites the raw check step asks for.
 
 Importing GX (with pandas, scipy and altair, which GX imports) costs ~3 s of one core, and the
 raw checks sit on the build's critical path before dbt. In a process of its own, started when the
-build starts, that import runs beside Dagster's set-up and ingest, and the build's process never
-imports GX at all. The worker opens the warehouse read-only, one connection per request, closed
-before it answers: the file is free again when dbt (another process) needs it.
+build starts, that import runs beside Dagster's set-up and ingest. The worker opens the
+warehouse read-only, one connection per request, closed before it answers: the file is free
+again when dbt (another process) needs it.
 
-`validate_suites` validates in the worker while one runs (`gx_worker()` around the build's run),
-and in the calling process otherwise (`dagster dev`, tests, a report run).
+`validate_suites` validates the first request (the raw checks) in the worker while one runs
+(`gx_worker()` around the build's run); the worker then ends, so that its memory does not add to
+dbt's, and the build's process imports GX in a thread while dbt runs, for the marts' checks
+after it. Without a worker (`dagster dev`, tests) the suites validate in the calling process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -126,7 +129,24 @@ def gx_worker() -> Iterator[GxWorker]:
 
 
 def validate_suites(database: str, config: dict, names: list[str]) -> list:
-    """SuiteResult or SuiteError per name, in order: in the worker when a build started one."""
-    if _WORKER is not None:
-        return _WORKER.validate(database, dict(config), list(names))
-    return validate_here(database, dict(config), list(names))
+    """SuiteResult or SuiteError per name, in order: in the worker when a build started one,
+    which then ends (see below); otherwise in this process."""
+    global _WORKER
+    if _WORKER is None:
+        return validate_here(database, dict(config), list(names))
+    worker, _WORKER = _WORKER, None
+    try:
+        return worker.validate(database, dict(config), list(names))
+    finally:
+        # One request, the raw checks before dbt: the worker's memory (GX, the frames it
+        # validated) must not add to dbt's while dbt runs, at national size ~0.5 GB of a 4 GB
+        # budget. The marts' checks validate here after dbt; GX imports in a thread meanwhile,
+        # while this process mostly waits for dbt.
+        worker.close()
+        threading.Thread(target=_import_gx, name="rummelig-gx-import", daemon=True).start()
+
+
+def _import_gx() -> None:
+    from expectations.core import gx
+
+    gx()

@@ -50,9 +50,13 @@ def test_the_worker_validates_in_its_own_process_with_the_same_results(warehouse
     with gx_worker() as worker:
         there = validate_suites(str(warehouse), {"threads": "1"}, names)
         pid = worker.pid
+        # one request: the worker has ended (its memory is not held while dbt runs), and the
+        # next checks (the marts', after dbt) validate in this process
+        assert _ended(pid)
+        with pytest.raises(AssertionError, match="validated in the build's own process"):
+            validate_suites(str(warehouse), {}, names[:1])
     assert there == here
     assert [result.suite for result in there] == names
-    assert _ended(pid)
 
 
 def _refuse(*_args, **_kwargs):
