@@ -4,7 +4,7 @@ sets up, and validates the suites the raw check step asks for.
 Importing GX (with pandas, scipy and altair, which GX imports) costs ~3 s of one core, and the
 raw checks sit on the build's critical path before dbt. In a process of its own, started when the
 build starts, that import runs beside Dagster's set-up and ingest. The worker opens the
-warehouse read-only, one connection per request, closed before it answers: the file is free
+warehouse read-only, one connection, closed before it answers: the file is free
 again when dbt (another process) needs it.
 
 `validate_suites` validates the first request (the raw checks) in the worker while one runs
@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from expectations.core import SuiteResult
+from expectations.core import SuiteResult, gx
 
 _WORKER: GxWorker | None = None
 
@@ -43,17 +43,14 @@ class GxWorkerError(RuntimeError):
 
 
 def _serve(conn: Connection) -> None:
-    """The worker's loop: import GX once, then answer (database, config, suite names) requests
-    until the build closes its end of the pipe."""
-    from expectations.core import gx
-
+    """The worker: import GX, then answer one (database, config, suite names) request, unless
+    the build closes its end of the pipe first."""
     gx()
-    while True:
-        try:
-            database, config, names = conn.recv()
-        except (EOFError, OSError):  # the build ended (also when it was killed)
-            return
-        conn.send(validate_here(database, config, names, read_only=True))
+    try:
+        database, config, names = conn.recv()
+    except (EOFError, OSError):  # the build ended (also when it was killed)
+        return
+    conn.send(validate_here(database, config, names, read_only=True))
 
 
 def validate_here(
@@ -106,7 +103,7 @@ class GxWorker:
             ) from exc
 
     def close(self) -> None:
-        """End the worker: it ends by itself on the closed pipe once it idles; one still
+        """End the worker: it has ended after its answer, or ends on the closed pipe; one still
         importing GX (a build that stopped early) is terminated, it has nothing to finish."""
         self._conn.close()
         self._process.join(timeout=0.5)
@@ -143,10 +140,4 @@ def validate_suites(database: str, config: dict, names: list[str]) -> list:
         # budget. The marts' checks validate here after dbt; GX imports in a thread meanwhile,
         # while this process mostly waits for dbt.
         worker.close()
-        threading.Thread(target=_import_gx, name="rummelig-gx-import", daemon=True).start()
-
-
-def _import_gx() -> None:
-    from expectations.core import gx
-
-    gx()
+        threading.Thread(target=gx, name="rummelig-gx-import", daemon=True).start()
