@@ -238,6 +238,50 @@ def validate_frame(frame: pd.DataFrame, suite: Suite) -> SuiteResult:
     )
 
 
+def fetch_frame(conn: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """The rows of `sql` as the pandas frame DuckDB's own `.df()` gives (same dtypes), fetched
+    through Arrow: `.df()` of a national mart (6.6 M rows) peaks at 3 GiB for a 0.5 GiB frame,
+    Arrow at a third of that and in a tenth of the time."""
+    import pyarrow as pa
+
+    table = conn.sql(sql).arrow()
+    if isinstance(table, pa.RecordBatchReader):  # DuckDB ≥ 1.4 streams; read it whole
+        table = table.read_all()
+    columns, masked = [], {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        kind = column.type
+        if pa.types.is_date(kind):  # .df(): datetime64[us]; Arrow alone: datetime.date objects
+            column = column.cast(pa.timestamp("us"))
+        elif pa.types.is_decimal(kind):  # .df(): float64; Arrow alone: Decimal objects
+            column = column.cast(pa.float64())
+        elif (pa.types.is_integer(kind) or pa.types.is_boolean(kind)) and column.null_count:
+            masked[name] = column  # .df(): Int64/boolean with NA; Arrow alone: float64/object
+        columns.append(column)
+    names = table.column_names
+    strings = [n for n, c in zip(names, columns, strict=True) if pa.types.is_string(c.type)]
+    table = pa.table(columns, names=table.column_names)
+    del columns
+    # self_destruct frees each Arrow column once converted: the two copies never coexist whole
+    frame = table.to_pandas(split_blocks=True, self_destruct=True)
+    for name, column in masked.items():
+        frame[name] = pa.table({name: column}).to_pandas(types_mapper=_masked_dtype)[name]
+    if not len(frame) and strings:  # .df() gives an empty text column as object
+        frame = frame.astype(dict.fromkeys(strings, object))
+    return frame
+
+
+def _masked_dtype(kind: Any) -> Any:
+    """pandas' NA-able dtype of an Arrow integer or boolean type (None: the default)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if pa.types.is_boolean(kind):
+        return pd.BooleanDtype()
+    if pa.types.is_integer(kind):
+        return pd.api.types.pandas_dtype(str(kind).replace("int", "Int").replace("uInt", "UInt"))
+    return None
+
+
 def validate(conn: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
     """Run one suite on the rows of its table (or query), pulled from DuckDB into pandas."""
-    return validate_frame(conn.sql(suite.sql).df(), suite)
+    return validate_frame(fetch_frame(conn, suite.sql), suite)
