@@ -242,8 +242,7 @@ def run_build(
     checks.enter_context(gx_worker())
     reporting = contextlib.ExitStack()  # the report processes, from the checks' end
 
-    from dagster import DagsterInstance
-
+    from orchestration.instance import scratch_instance
     from orchestration.project import dbt_vars, prepare_manifest
     from orchestration.warehouse import dbt_target_path, open_for_build
     from orchestration.warm_dbt import warm_dbt
@@ -277,7 +276,7 @@ def run_build(
             dbt_vars_json = dbt_vars(as_of, warehouse.build_file, settings)
             with (
                 warm_dbt(dbt_vars_json, dbt_target_path(database)),
-                DagsterInstance.ephemeral() as scratch,
+                scratch_instance() as scratch,
             ):
                 outcome = _execute(
                     input_dir,

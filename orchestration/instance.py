@@ -17,7 +17,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dagster._core.storage.event_log import ConsolidatedSqliteEventLogStorage
+from dagster import DagsterInstance
+from dagster._core.storage.event_log import (
+    ConsolidatedSqliteEventLogStorage,
+    InMemoryEventLogStorage,
+)
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import SingletonThreadPool
@@ -63,3 +67,52 @@ class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
 
 def _no_sync_per_commit(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+class HeldConnectionEventLogStorage(InMemoryEventLogStorage):
+    """The event log of a build's scratch run: Dagster's in-memory SQLite, on the one connection
+    the storage already holds. Dagster's own opens a connection (and sets two pragmas) for each
+    of the several statements of an event and once more to ask whether a table exists: at the
+    demo's size most of the build's own Python time while dbt runs. Other threads, which SQLite
+    does not let use that connection, get Dagster's own behaviour."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._owner = threading.get_ident()
+        self._held_conn.exec_driver_sql("PRAGMA foreign_keys=ON")  # as Dagster's connections
+        self._held_conn.commit()
+        self._tables_present: set[str] = set()
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        if threading.get_ident() != self._owner:
+            with super()._connect() as conn:
+                yield conn
+            return
+        with self._db_lock, self._held_conn.begin():
+            yield self._held_conn
+
+    def has_table(self, table_name: str) -> bool:
+        if table_name not in self._tables_present and super().has_table(table_name):
+            self._tables_present.add(table_name)
+        return table_name in self._tables_present
+
+
+def scratch_instance() -> DagsterInstance:
+    """What `DagsterInstance.ephemeral()` builds, with the event log above."""
+    from dagster._core.instance import InstanceType
+    from dagster._core.launcher.sync_in_memory_run_launcher import SyncInMemoryRunLauncher
+    from dagster._core.run_coordinator import DefaultRunCoordinator
+    from dagster._core.storage.noop_compute_log_manager import NoOpComputeLogManager
+    from dagster._core.storage.root import TemporaryLocalArtifactStorage
+    from dagster._core.storage.runs import InMemoryRunStorage
+
+    return DagsterInstance(
+        instance_type=InstanceType.EPHEMERAL,
+        local_artifact_storage=TemporaryLocalArtifactStorage(),
+        run_storage=InMemoryRunStorage(),
+        event_storage=HeldConnectionEventLogStorage(),
+        compute_log_manager=NoOpComputeLogManager(),
+        run_coordinator=DefaultRunCoordinator(),
+        run_launcher=SyncInMemoryRunLauncher(),
+    )
