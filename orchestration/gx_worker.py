@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from expectations.core import SuiteResult, gx
+from orchestration.process_exit import tune_collector
 
 _WORKER: GxWorker | None = None
 
@@ -46,6 +47,7 @@ class GxWorkerError(RuntimeError):
 def _serve(conn: Connection) -> None:
     """The worker: import GX, then answer one (database, config, suite names) request, unless
     the build closes its end of the pipe first."""
+    tune_collector()  # as the build's own process: GX allocates many objects that live on
     gx()
     try:
         database, config, names = conn.recv()

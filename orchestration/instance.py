@@ -9,6 +9,10 @@ in WAL mode keeps the file consistent and skips the per-commit sync (a power cut
 last events, never corrupt the history), and remembers which tables exist. Everything else —
 schema, migrations, queries, the webserver and daemon reading it — is Dagster's. Configured in
 the warehouse's dagster.yaml (orchestration/warehouse.py).
+
+The build's own run goes first to a scratch instance in memory (orchestration/build.py,
+orchestration/history.py); its event log has the same fault in Dagster's in-memory storage and
+the same cure (`scratch_instance`).
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ def test_the_worker_validates_in_its_own_process_with_the_same_results(warehouse
         # one request: the worker has ended (its memory is not held while dbt runs), and the
         # next checks (the marts', after dbt) validate in this process
         assert _ended(pid)
+        assert worker._process.exitcode == 0  # it ends itself (os._exit), not killed
         with pytest.raises(AssertionError, match="validated in the build's own process"):
             validate_suites(str(warehouse), {}, names[:1])
     assert there == here
