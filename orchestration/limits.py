@@ -27,6 +27,9 @@ DEFAULT_CAP = 4 * GB  # the issue's "4 GB": peak RSS of a national build stays b
 MIN_MEMORY = 1 * GIB  # below this the Python processes alone do not fit (rules_schema too)
 DUCKDB_SHARE = 0.55  # measured: a national build peaks at DuckDB's limit + ≈ 1.4 GiB
 MAX_DBT_THREADS = 4  # dbt's parallel models share DuckDB's memory: more buys little here
+# Above this many raw register rows per GiB of DuckDB's memory dbt builds one model at a time
+# (`dbt_threads`); measured in docs/performance.md.
+PARALLEL_MODELS_MAX_ROWS_PER_GIB = 1_000_000
 MEMORY_ENV = "RUMMELIG_MEMORY_LIMIT"
 THREADS_ENV = "RUMMELIG_THREADS"
 
@@ -84,10 +87,6 @@ class Limits:
     @property
     def duckdb_memory(self) -> int:
         return int(self.memory * DUCKDB_SHARE)
-
-    @property
-    def dbt_threads(self) -> int:
-        return min(self.threads, MAX_DBT_THREADS)
 
     def describe(self) -> str:
         """For the build's first line: 'hukommelse 4,0 GB (DuckDB 2,2 GB), 2 tråde'."""
@@ -155,6 +154,23 @@ def duckdb_settings(limits: Limits, database: Path) -> dict[str, str]:
         "threads": str(limits.threads),
         "temp_directory": str(temp_directory(database)),
     }
+
+
+def dbt_threads(settings: dict[str, str], raw_rows: int) -> int:
+    """How many models dbt builds at once on a warehouse with `raw_rows` rows in its registers,
+    under the DuckDB `settings` of the build (duckdb_settings). Parallel models share DuckDB's
+    memory: with large registers two big models together can need more than its limit (at
+    1 000 000 employees `int_sick_days_365` beside `int_absence_period_hours` ran out of memory,
+    now and then, with the default limit), and each model already uses every DuckDB thread, so
+    one model at a time is then as fast. Small registers keep dbt's per-model overhead (~20 ms)
+    overlapped with the other model's work."""
+    threads = min(int(settings.get("threads", 1)), MAX_DBT_THREADS)
+    memory = settings.get("memory_limit")
+    if memory is None:
+        return threads
+    if raw_rows > PARALLEL_MODELS_MAX_ROWS_PER_GIB * parse_size(memory) / GIB:
+        return 1
+    return threads
 
 
 def shared(settings: dict[str, str], ways: int) -> dict[str, str]:

@@ -28,6 +28,9 @@ from orchestration.text import number, seconds, stamp
 PROGRESS_EVERY = 15.0  # seconds between progress lines of a long step
 # The dbt step's count of its data tests (orchestration/assets/dbt.py logs it; not printed).
 DBT_TESTS = re.compile(r"^datatests: (?P<done>\d+) af \d+, (?P<passed>\d+) bestået$")
+# How the dbt step's record begins when it builds one model at a time (orchestration/limits.py
+# dbt_threads); the progress shows that record as a line.
+ONE_MODEL_AT_A_TIME = "dbt bygger én model ad gangen"
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,8 @@ class ProgressHandler(logging.Handler):
             if tests:
                 self.state.tests = int(tests.group("done"))
                 self.state.tests_passed = int(tests.group("passed"))
+            elif step == "dbt_models" and message.startswith(ONE_MODEL_AT_A_TIME):
+                self.line(f"  {message}")
             elif record.levelno == logging.INFO and step == REPORTS_STEP:
                 self.line(message[:1].upper() + message[1:])
             elif record.levelno == logging.INFO and step == "ingest_landing":

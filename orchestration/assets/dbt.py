@@ -19,9 +19,11 @@ from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from orchestration.limits import MAX_DBT_THREADS
+from orchestration.limits import GB, dbt_threads, parse_size
+from orchestration.progress import ONE_MODEL_AT_A_TIME
 from orchestration.project import dbt_project, dbt_vars
 from orchestration.resources import LandingResource
+from orchestration.text import number
 from orchestration.translator import RummeligTranslator
 from orchestration.warehouse import dbt_target_path
 
@@ -55,6 +57,17 @@ def warehouse_test_count(manifest: dict) -> int:
         for node in manifest["nodes"].values()
         if node["resource_type"] == "test" and runs_in_warehouse_build(node)
     )
+
+
+def raw_rows(warehouse: DuckDBResource) -> int:
+    """The rows of the warehouse's raw tables (DuckDB's own count, no scan), without ingest's
+    own bookkeeping (`raw._*`: the rows of each file, quarantine)."""
+    with warehouse.get_connection() as conn:
+        found = conn.execute(
+            "SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables() "
+            "WHERE schema_name = 'raw' AND NOT starts_with(table_name, '_')"
+        ).fetchone()
+    return int(found[0])
 
 
 def dbt_build_args(
@@ -165,7 +178,13 @@ def dbt_models(
     target = dbt_target_path(database)
     (target / "run_results.json").unlink(missing_ok=True)  # the summary reads this run's only
     settings = dict(warehouse.connection_config)  # the build's DuckDB settings (limits.py)
-    threads = min(int(settings.get("threads", 2)), MAX_DBT_THREADS)
+    rows = raw_rows(warehouse)
+    threads = dbt_threads(settings, rows)
+    if threads == 1 < int(settings.get("threads", 1)):
+        context.log.info(
+            f"{ONE_MODEL_AT_A_TIME}: {number(rows)} rækker i registrene er mange for DuckDB's "
+            f"{number(round(parse_size(settings['memory_limit']) / GB, 1))} GB hukommelse"
+        )
     invocation = dbt.cli(
         dbt_build_args(landing.as_of_date, database, settings, threads),
         context=context,

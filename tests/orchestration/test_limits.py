@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration import limits
@@ -144,3 +145,31 @@ def test_connections_open_at_once_share_the_memory_and_the_threads():
         "threads": "1",  # never none
     }
     assert shared({}, 2) == {}
+
+
+def test_large_registers_make_dbt_build_one_model_at_a_time():
+    """Parallel models share DuckDB's memory: above 1 000 000 raw rows per GiB of it, one at a
+    time; below, as many as DuckDB has threads (at most four)."""
+    two_gib = {"memory_limit": "2048MiB", "threads": "2"}
+    assert limits.dbt_threads(two_gib, 2_000_000) == 2
+    assert limits.dbt_threads(two_gib, 2_000_001) == 1
+    assert limits.dbt_threads({"memory_limit": "8GiB", "threads": "8"}, 7_999_999) == 4
+    assert limits.dbt_threads({"memory_limit": "8GiB", "threads": "8"}, 8_000_001) == 1
+    assert limits.dbt_threads({"threads": "3"}, 10**9) == 3  # no limit given: DuckDB's own
+
+
+def test_the_raw_row_count_leaves_out_ingests_bookkeeping(tmp_path: Path):
+    from dagster_duckdb import DuckDBResource
+
+    from orchestration.assets.dbt import raw_rows
+
+    database = tmp_path / "w.duckdb"
+    with duckdb.connect(str(database)) as conn:
+        conn.execute(
+            "create schema raw; create schema marts;"
+            "create table raw.absences as select range from range(1200);"
+            "create table raw.engagements as select range from range(34);"
+            "create table raw._files_absences as select range from range(5000);"
+            "create table marts.fct_sickness as select range from range(700)"
+        )
+    assert raw_rows(DuckDBResource(database=str(database))) == 1234

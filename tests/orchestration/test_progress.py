@@ -58,3 +58,21 @@ def test_a_long_step_is_named_in_danish_by_what_it_does():
     assert label("gx_checks_marts") == "kontrollen af datamodellerne"
     assert label("gx_checks_raw") == "kontrollen af rådata"
     assert label("something_else") == "trinnet something_else"
+
+
+def _record(step: str, message: str):
+    import logging
+
+    record = logging.LogRecord("dagster", logging.INFO, "", 0, message, None, None)
+    record.dagster_meta = {"step_key": step, "orig_message": message}
+    return record
+
+
+def test_the_dbt_step_says_when_it_builds_one_model_at_a_time_and_nothing_else_of_its_own():
+    lines: list[str] = []
+    handler = progress.ProgressHandler(lines.append, progress.Totals(1, 1), time.monotonic())
+    note = f"{progress.ONE_MODEL_AT_A_TIME}: 17.333.611 rækker i registrene er mange …"
+    handler.emit(_record("dbt_models", note))
+    handler.emit(_record("dbt_models", "Running dbt command: `dbt build`"))
+    handler.emit(_record("gx_checks_raw", note))
+    assert [line.split("] ", 1)[1] for line in lines] == [f"  {note}"]
