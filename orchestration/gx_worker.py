@@ -16,7 +16,6 @@ after it. Without a worker (`dagster dev`, tests) the suites validate in the cal
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 import traceback
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from expectations.core import SuiteResult, gx
-from orchestration.process_exit import tune_collector
+from orchestration.process_exit import tune_collector, worker_exits_without_clean_up
 
 _WORKER: GxWorker | None = None
 
@@ -47,6 +46,7 @@ class GxWorkerError(RuntimeError):
 def _serve(conn: Connection) -> None:
     """The worker: import GX, then answer one (database, config, suite names) request, unless
     the build closes its end of the pipe first."""
+    worker_exits_without_clean_up()  # the build waits for this process to end before dbt
     tune_collector()  # as the build's own process: GX allocates many objects that live on
     gx()
     try:
@@ -54,10 +54,6 @@ def _serve(conn: Connection) -> None:
     except (EOFError, OSError):  # the build ended (also when it was killed)
         return
     conn.send(validate_here(database, config, names, read_only=True))
-    conn.close()
-    # Ends at once: the interpreter's own teardown of GX, pandas and scipy took ~0.5 s, which
-    # the build waited for (close) between the raw checks and dbt. Nothing is left to flush.
-    os._exit(0)
 
 
 def validate_here(

@@ -11,16 +11,14 @@ reports render one after the other in the calling process.
 
 from __future__ import annotations
 
-import atexit
 import multiprocessing
-import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from orchestration.limits import shared
-from orchestration.process_exit import tune_collector
+from orchestration.process_exit import tune_collector, worker_exits_without_clean_up
 
 WORKERS = 2
 REPORTS_STEP = "reports"  # the report step's name (orchestration/assets/reports.py)
@@ -30,9 +28,9 @@ _POOL: ProcessPoolExecutor | None = None
 def _preload() -> None:
     """A report process's first work: the libraries every report needs. Like the build's own
     process (orchestration/process_exit.py) it collects garbage less often, and it ends without
-    Python's module clean-up: registered first, the exit runs after every other atexit handler,
-    and the build no longer waits ~0.3 s for two interpreters to tear matplotlib down."""
-    atexit.register(os._exit, 0)
+    Python's module clean-up: the build waited ~0.3 s at the end of its report step for two
+    interpreters to tear matplotlib down."""
+    worker_exits_without_clean_up()
     tune_collector()
     from reports import charts
     from reports.registry import all_reports
