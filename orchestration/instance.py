@@ -6,9 +6,9 @@ that cost more than the build itself; before every asset-check event it also ask
 new engine, whether the check table exists. This subclass of Dagster's consolidated SQLite event
 log keeps one engine (a single pooled connection per thread) and sets `synchronous=NORMAL`, which
 in WAL mode keeps the file consistent and skips the per-commit sync (a power cut may lose the
-last events, never corrupt the history), and remembers which tables exist. Everything else —
-schema, migrations, queries, the webserver and daemon reading it — is Dagster's. Configured in
-the warehouse's dagster.yaml (orchestration/warehouse.py).
+last events, never corrupt the history), and remembers which tables exist (`RemembersTables`).
+Everything else — schema, migrations, queries, the webserver and daemon reading it — is
+Dagster's. Configured in the warehouse's dagster.yaml (orchestration/warehouse.py).
 
 The build's own run goes first to a scratch instance in memory (orchestration/build.py,
 orchestration/history.py); its event log has the same fault in Dagster's in-memory storage and
@@ -33,7 +33,22 @@ from sqlalchemy.pool import SingletonThreadPool
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 
-class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
+class RemembersTables:
+    """Dagster asks an event log before every asset-check event whether the check table exists,
+    each time on a new connection (a third of the event log's time in a build); a table, once
+    there, stays, so each is looked up until it is found. Mixed in before Dagster's storage."""
+
+    def has_table(self, table_name: str) -> bool:
+        known = self.__dict__.setdefault("_tables_present", set())
+        if table_name not in known and self._look_up_table(table_name):
+            known.add(table_name)
+        return table_name in known
+
+    def _look_up_table(self, table_name: str) -> bool:
+        return super().has_table(table_name)  # the storage mixed with: Dagster's own look-up
+
+
+class PooledSqliteEventLogStorage(RemembersTables, ConsolidatedSqliteEventLogStorage):
     """ConsolidatedSqliteEventLogStorage with one engine for the process's lifetime."""
 
     _engine_lock = threading.Lock()
@@ -56,24 +71,16 @@ class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
         with self._pooled_engine().connect() as conn, conn.begin():
             yield conn
 
-    def has_table(self, table_name: str) -> bool:
-        """Dagster asks before every asset-check event whether its table exists, each time with a
-        new engine (a third of the event log's time in a build); a table, once there, stays."""
-        known = self.__dict__.setdefault("_tables_present", set())
-        if table_name in known:
-            return True
+    def _look_up_table(self, table_name: str) -> bool:
         with self._pooled_engine().connect() as conn:
-            present = bool(conn.dialect.has_table(conn, table_name))
-        if present:
-            known.add(table_name)
-        return present
+            return bool(conn.dialect.has_table(conn, table_name))
 
 
 def _no_sync_per_commit(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 
-class HeldConnectionEventLogStorage(InMemoryEventLogStorage):
+class HeldConnectionEventLogStorage(RemembersTables, InMemoryEventLogStorage):
     """The event log of a build's scratch run: Dagster's in-memory SQLite, on the one connection
     the storage already holds. Dagster's own opens a connection (and sets two pragmas) for each
     of the several statements of an event and once more to ask whether a table exists: at the
@@ -85,7 +92,6 @@ class HeldConnectionEventLogStorage(InMemoryEventLogStorage):
         self._owner = threading.get_ident()
         self._held_conn.exec_driver_sql("PRAGMA foreign_keys=ON")  # as Dagster's connections
         self._held_conn.commit()
-        self._tables_present: set[str] = set()
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
@@ -95,11 +101,6 @@ class HeldConnectionEventLogStorage(InMemoryEventLogStorage):
             return
         with self._db_lock, self._held_conn.begin():
             yield self._held_conn
-
-    def has_table(self, table_name: str) -> bool:
-        if table_name not in self._tables_present and super().has_table(table_name):
-            self._tables_present.add(table_name)
-        return table_name in self._tables_present
 
 
 def scratch_instance() -> DagsterInstance:
