@@ -247,8 +247,9 @@ def fetch_frame(conn: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     table = conn.sql(sql).arrow()
     if isinstance(table, pa.RecordBatchReader):  # DuckDB ≥ 1.4 streams; read it whole
         table = table.read_all()
-    columns, masked = [], {}
-    for name, column in zip(table.column_names, table.columns, strict=True):
+    names = table.column_names
+    columns, masked, strings = [], {}, []
+    for name, column in zip(names, table.columns, strict=True):
         kind = column.type
         if pa.types.is_date(kind):  # .df(): datetime64[us]; Arrow alone: datetime.date objects
             column = column.cast(pa.timestamp("us"))
@@ -256,10 +257,10 @@ def fetch_frame(conn: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
             column = column.cast(pa.float64())
         elif (pa.types.is_integer(kind) or pa.types.is_boolean(kind)) and column.null_count:
             masked[name] = column  # .df(): Int64/boolean with NA; Arrow alone: float64/object
+        elif pa.types.is_string(kind):
+            strings.append(name)
         columns.append(column)
-    names = table.column_names
-    strings = [n for n, c in zip(names, columns, strict=True) if pa.types.is_string(c.type)]
-    table = pa.table(columns, names=table.column_names)
+    table = pa.table(columns, names=names)
     del columns
     # self_destruct frees each Arrow column once converted: the two copies never coexist whole
     frame = table.to_pandas(split_blocks=True, self_destruct=True)
